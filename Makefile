@@ -1,0 +1,90 @@
+# hvx: top-level build. `make` builds everything; `make check` runs all
+# tests (installing what is missing first); `make demo` boots the emulated
+# AMD machine and runs a guest on hvx.
+
+KVER    ?= $(shell scripts/kver.sh 2>/dev/null)
+KDIR    ?= /usr/src/linux-headers-$(KVER)
+B       := build
+CC      ?= cc
+CFLAGS  := -O2 -g -Wall -Wextra -Wno-unused-parameter -std=gnu11 -Ilib -Ikernel
+# Binaries go into the emulator's busybox initramfs: link them statically.
+LDFLAGS := -static -pthread
+
+LIB_SRCS    := $(wildcard lib/*.c)
+HVX_SRCS    := $(wildcard tools/hvx/*.c) $(wildcard tools/hvx/devices/*.c)
+VMTEST_SRCS := $(wildcard tests/vm/*.c)
+BENCH_SRCS  := $(wildcard bench/*.c)
+GUEST_SRCS  := $(wildcard guests/*.S)
+GUESTS      := $(patsubst guests/%.S,$(B)/guests/%.bin,$(GUEST_SRCS))
+UNIT_TESTS  := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: all module tools guests unit check demo bench setup clean kver
+all: module tools
+
+kver:
+	@echo $(KVER)
+
+module:
+	@test -n "$(KVER)" || { scripts/kver.sh; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kernel modules
+
+tools: $(B)/hvx $(B)/hvx-vmtest $(B)/hvx-bench
+
+guests: $(GUESTS)
+
+# Guests are freestanding flat binaries: assembled, linked at their load
+# address by their own linker script section, then stripped to raw bytes.
+$(B)/guests/%.bin: guests/%.S guests/guest.ld
+	@mkdir -p $(dir $@)
+	$(CC) -c -nostdlib -ffreestanding -o $(B)/guests/$*.o $<
+	ld -T guests/guest.ld -o $(B)/guests/$*.elf $(B)/guests/$*.o
+	objcopy -O binary $(B)/guests/$*.elf $@
+
+$(B)/hvx: $(HVX_SRCS) $(LIB_SRCS) $(wildcard tools/hvx/*.h lib/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itools/hvx -o $@ $(HVX_SRCS) $(LIB_SRCS) $(LDFLAGS)
+
+# The VM tests embed the guest binaries (tests/vm/guests.S .incbin's them).
+$(B)/hvx-vmtest: $(VMTEST_SRCS) $(LIB_SRCS) $(GUESTS) $(wildcard tests/vm/*.h lib/*.h) tests/vm/guests.S
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/vm -DGUEST_DIR='"$(B)/guests"' -o $@ $(VMTEST_SRCS) tests/vm/guests.S $(LIB_SRCS) $(LDFLAGS)
+
+$(B)/hvx-bench: $(BENCH_SRCS) $(LIB_SRCS) $(GUESTS) tests/vm/guests.S
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/vm -o $@ $(BENCH_SRCS) tests/vm/guests.S $(LIB_SRCS) $(LDFLAGS)
+
+# Host-only unit tests: each links the pure code it tests.
+$(B)/tests/unit/test_probe: tests/unit/test_probe.c tools/hvx/probe_eval.c tools/hvx/probe_eval.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itools/hvx -o $@ tests/unit/test_probe.c tools/hvx/probe_eval.c
+$(B)/tests/unit/test_insn: tests/unit/test_insn.c kernel/x86/insn.c kernel/x86/insn.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ tests/unit/test_insn.c kernel/x86/insn.c
+$(B)/tests/unit/test_walk: tests/unit/test_walk.c kernel/x86/walk.c kernel/x86/walk.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ tests/unit/test_walk.c kernel/x86/walk.c
+$(B)/tests/unit/%: tests/unit/%.c $(LIB_SRCS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itools/hvx -o $@ $< $(LIB_SRCS)
+
+unit: $(UNIT_TESTS)
+	@scripts/run-unit.sh $(UNIT_TESTS)
+
+setup:
+	scripts/setup.sh
+
+check: setup
+	$(MAKE) all guests
+	tests/run-all.sh
+
+demo: setup
+	$(MAKE) all guests
+	tests/machines/demo.sh
+
+bench: setup
+	$(MAKE) all guests
+	tests/machines/qemu-svm.sh --bench
+
+clean:
+	rm -rf $(B)
+	-$(MAKE) -C $(KDIR) M=$(CURDIR)/kernel clean

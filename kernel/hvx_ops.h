@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The contract between the vendor-neutral core and a backend (svm/, vmx/).
+ * Each HVX_OP(name, ret, args) line is one hook; the list is written once
+ * and expanded into struct hvx_vendor_ops (hvx.h) and into the check at
+ * module load that every hook is filled in (main.c).
+ *
+ * Context rules for every hook:
+ *  - cpu_enable/cpu_disable run on the CPU they act on, with interrupts
+ *    disabled (on_each_cpu); they must not sleep.
+ *  - setup/unsetup run once at module load and unload.
+ *  - vm_init/vm_destroy and vcpu_create/vcpu_free may sleep.
+ *  - run is called with vcpu->mutex held, preemption enabled; it enters
+ *    the guest once and handles the exit. Returns 1 to enter again, 0 to
+ *    return to user space (vcpu->run->exit_reason set), or -errno.
+ *  - the get_ and set_ hooks are called with vcpu->mutex held, never while the vCPU
+ *    runs.
+ */
+HVX_OP(setup, int, (void))			/* module load: check, allocate */
+HVX_OP(unsetup, void, (void))			/* module unload */
+HVX_OP(cpu_enable, int, (void))
+HVX_OP(cpu_disable, void, (void))
+HVX_OP(vm_init, int, (struct hvx_vm *vm))
+HVX_OP(vm_destroy, void, (struct hvx_vm *vm))
+HVX_OP(vcpu_create, int, (struct hvx_vcpu *vcpu))
+HVX_OP(vcpu_free, void, (struct hvx_vcpu *vcpu))
+HVX_OP(run, int, (struct hvx_vcpu *vcpu))
+HVX_OP(get_sregs, void, (struct hvx_vcpu *vcpu, struct kvm_sregs *sregs))
+HVX_OP(set_sregs, int, (struct hvx_vcpu *vcpu, const struct kvm_sregs *sregs))
+HVX_OP(get_rflags, u64, (struct hvx_vcpu *vcpu))
+HVX_OP(set_rflags, void, (struct hvx_vcpu *vcpu, u64 rflags))
+HVX_OP(get_cpu_mode, void, (struct hvx_vcpu *vcpu, struct hvx_cpu_mode *mode))
+HVX_OP(get_efer, u64, (struct hvx_vcpu *vcpu))
+HVX_OP(set_efer, int, (struct hvx_vcpu *vcpu, u64 efer))
+HVX_OP(inject_exception, void, (struct hvx_vcpu *vcpu, u8 vector, bool has_error, u32 error))
+/* Fill buf with up to 15 instruction bytes the CPU saved, or return 0. */
+HVX_OP(insn_bytes, int, (struct hvx_vcpu *vcpu, u8 *buf))
+HVX_OP(vendor_msr_get, int, (struct hvx_vcpu *vcpu, u32 msr, u64 *data))
+HVX_OP(vendor_msr_set, int, (struct hvx_vcpu *vcpu, u32 msr, u64 data))

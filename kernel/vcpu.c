@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vCPU life cycle, the KVM_RUN loop and the general-purpose registers.
+ */
+#define pr_fmt(fmt) "hvx: " fmt
+
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <asm/fpu/api.h>
+
+#include "hvx.h"
+
+static atomic64_t vcpu_seq;
+
+/*
+ * Register state at power-on (SDM Vol. 3A, 10.1.1 "Processor State After
+ * Reset"), as KVM sets it: EDX holds the family/model/stepping signature;
+ * with no CPUID table set, KVM reports 0x600 and so does hvx.
+ */
+void hvx_vcpu_reset_regs(struct hvx_vcpu *vcpu)
+{
+	memset(vcpu->regs, 0, sizeof(vcpu->regs));
+	vcpu->regs[HVX_RDX] = 0x600;
+	vcpu->rip = 0xfff0;
+	vcpu->pending = HVX_IO_NONE;
+}
+
+struct hvx_vcpu *hvx_vcpu_create(struct hvx_vm *vm, u32 id)
+{
+	struct hvx_vcpu *vcpu;
+	int i, slot = -1, r;
+
+	mutex_lock(&vm->lock);
+	for (i = 0; i < HVX_MAX_VCPUS; i++) {
+		if (vm->vcpus[i] && vm->vcpus[i]->id == id) {
+			r = -EEXIST;
+			goto err_unlock;
+		}
+		if (!vm->vcpus[i] && slot < 0)
+			slot = i;
+	}
+	r = -EINVAL;		/* KVM's answer once KVM_CAP_MAX_VCPUS are created */
+	if (slot < 0)
+		goto err_unlock;
+	r = -ENOMEM;
+	vcpu = kzalloc(hvx_ops->vcpu_size, GFP_KERNEL_ACCOUNT);
+	if (!vcpu)
+		goto err_unlock;
+	vcpu->vm = vm;
+	vcpu->id = id;
+	vcpu->seq = atomic64_inc_return(&vcpu_seq);
+	vcpu->last_cpu = -1;
+	vcpu->xcr0 = XFEATURE_MASK_FP;
+	mutex_init(&vcpu->mutex);
+	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vcpu->run)
+		goto err_free;
+	vcpu->pio_data = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vcpu->pio_data)
+		goto err_run;
+	if (!fpu_alloc_guest_fpstate(&vcpu->guest_fpu))
+		goto err_pio;
+	hvx_vcpu_reset_regs(vcpu);
+	r = hvx_ops->vcpu_create(vcpu);
+	if (r)
+		goto err_fpu;
+	vm->vcpus[slot] = vcpu;
+	vm->nr_vcpus++;
+	mutex_unlock(&vm->lock);
+	return vcpu;
+
+err_fpu:
+	fpu_free_guest_fpstate(&vcpu->guest_fpu);
+err_pio:
+	free_page((unsigned long)vcpu->pio_data);
+err_run:
+	free_page((unsigned long)vcpu->run);
+err_free:
+	kfree(vcpu);
+err_unlock:
+	mutex_unlock(&vm->lock);
+	return ERR_PTR(r);
+}
+
+/* Called when the VM goes away, or when the vCPU's fd could not be made. */
+void hvx_vcpu_destroy(struct hvx_vcpu *vcpu)
+{
+	struct hvx_vm *vm = vcpu->vm;
+	int i;
+
+	mutex_lock(&vm->lock);
+	for (i = 0; i < HVX_MAX_VCPUS; i++) {
+		if (vm->vcpus[i] == vcpu) {
+			vm->vcpus[i] = NULL;
+			vm->nr_vcpus--;
+		}
+	}
+	mutex_unlock(&vm->lock);
+	hvx_ops->vcpu_free(vcpu);
+	fpu_free_guest_fpstate(&vcpu->guest_fpu);
+	free_page((unsigned long)vcpu->pio_data);
+	free_page((unsigned long)vcpu->run);
+	kfree(vcpu);
+}
+
+/*
+ * KVM_RUN (api.rst 4.10). An instruction left half-done by the last exit
+ * to user space (IN, MMIO read) is finished first, even when
+ * immediate_exit asks to return at once: that is how KVM lets a VMM
+ * complete I/O without entering the guest.
+ */
+int hvx_vcpu_run(struct hvx_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	int r;
+
+	r = hvx_complete_io(vcpu);
+	if (r < 0)
+		return r;
+	if (READ_ONCE(run->immediate_exit)) {
+		run->exit_reason = KVM_EXIT_INTR;
+		return -EINTR;
+	}
+	/* The guest's FPU state becomes the task's until we return. */
+	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
+	for (;;) {
+		if (signal_pending(current)) {
+			run->exit_reason = KVM_EXIT_INTR;
+			r = -EINTR;
+			break;
+		}
+		cond_resched();
+		r = hvx_ops->run(vcpu);
+		if (r <= 0)
+			break;
+	}
+	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
+	return r;
+}
+
+int hvx_vcpu_get_regs(struct hvx_vcpu *vcpu, struct kvm_regs *regs)
+{
+	unsigned long *g = vcpu->regs;
+
+	*regs = (struct kvm_regs) {
+		.rax = g[HVX_RAX], .rbx = g[HVX_RBX], .rcx = g[HVX_RCX],
+		.rdx = g[HVX_RDX], .rsi = g[HVX_RSI], .rdi = g[HVX_RDI],
+		.rsp = g[HVX_RSP], .rbp = g[HVX_RBP],
+		.r8 = g[HVX_R8], .r9 = g[HVX_R9], .r10 = g[HVX_R10],
+		.r11 = g[HVX_R11], .r12 = g[HVX_R12], .r13 = g[HVX_R13],
+		.r14 = g[HVX_R14], .r15 = g[HVX_R15],
+		.rip = vcpu->rip,
+		.rflags = hvx_ops->get_rflags(vcpu),
+	};
+	return 0;
+}
+
+int hvx_vcpu_set_regs(struct hvx_vcpu *vcpu, const struct kvm_regs *regs)
+{
+	unsigned long *g = vcpu->regs;
+
+	g[HVX_RAX] = regs->rax; g[HVX_RBX] = regs->rbx;
+	g[HVX_RCX] = regs->rcx; g[HVX_RDX] = regs->rdx;
+	g[HVX_RSI] = regs->rsi; g[HVX_RDI] = regs->rdi;
+	g[HVX_RSP] = regs->rsp; g[HVX_RBP] = regs->rbp;
+	g[HVX_R8] = regs->r8; g[HVX_R9] = regs->r9;
+	g[HVX_R10] = regs->r10; g[HVX_R11] = regs->r11;
+	g[HVX_R12] = regs->r12; g[HVX_R13] = regs->r13;
+	g[HVX_R14] = regs->r14; g[HVX_R15] = regs->r15;
+	vcpu->rip = regs->rip;
+	/* RFLAGS bit 1 is always one (SDM Vol. 1, 3.4.3 "EFLAGS Register"). */
+	hvx_ops->set_rflags(vcpu, regs->rflags | X86_EFLAGS_FIXED);
+	return 0;
+}

@@ -1,0 +1,34 @@
+# Shared helpers of the L1 job scripts (sourced).
+PASS=0 FAIL=0
+
+result() {	# result ok|FAIL NAME [detail]
+	r=$1 n=$2
+	shift 2
+	echo "RESULT $r $n${*:+ : $*}"
+	if [ "$r" = ok ]; then PASS=$((PASS + 1)); else FAIL=$((FAIL + 1)); fi
+}
+
+log_mark() {	# remember how much of the kernel log predates our tests
+	LOG_BASE=$(dmesg | wc -l)
+}
+
+# Any Oops, BUG, WARNING or general protection fault logged since
+# log_mark fails the run (the boot log itself is not ours to judge).
+log_scan() {
+	dmesg | tail -n +$((LOG_BASE + 1)) > /tmp/dmesg.new
+	if grep -E 'Oops|BUG|WARNING|general protection' /tmp/dmesg.new > /tmp/dmesg.bad; then
+		cat /tmp/dmesg.bad
+		result FAIL kernel-log "$(wc -l < /tmp/dmesg.bad) bad lines"
+	else
+		result ok kernel-log
+	fi
+}
+
+load_kvm() {
+	modprobe kvm-amd 2>/dev/null || modprobe kvm-intel 2>/dev/null
+	[ -c /dev/kvm ]
+}
+
+load_hvx() {
+	insmod /hvx/hvx.ko && [ -c /dev/hvx ]
+}

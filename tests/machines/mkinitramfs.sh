@@ -1,0 +1,34 @@
+#!/bin/sh
+# Build the L1 initramfs: busybox, Debian's kernel modules that hvx is
+# compared with (kvm, kvm-amd, kvm-intel and their dependencies, msr),
+# hvx.ko, the hvx programs and the L1 scripts.
+#   mkinitramfs.sh KVER OUT.cpio.gz
+set -e
+kver=$1 out=$2
+top=$(cd "$(dirname "$0")/../.." && pwd)
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+
+mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp" \
+	"$root/hvx" "$root/lib/modules/$kver"
+cp /bin/busybox "$root/bin/busybox"
+for m in kernel/virt/lib/irqbypass.ko kernel/drivers/crypto/ccp/ccp.ko \
+	 kernel/arch/x86/kvm/kvm.ko kernel/arch/x86/kvm/kvm-amd.ko \
+	 kernel/arch/x86/kvm/kvm-intel.ko kernel/arch/x86/kernel/msr.ko; do
+	mkdir -p "$root/lib/modules/$kver/$(dirname $m)"
+	cp "/usr/lib/modules/$kver/$m" "$root/lib/modules/$kver/$m"
+done
+cp /usr/lib/modules/$kver/modules.order /usr/lib/modules/$kver/modules.builtin \
+	"$root/lib/modules/$kver/" 2>/dev/null || true
+depmod -b "$root" "$kver"
+
+cp "$top/kernel/hvx.ko" "$root/hvx/"
+for f in hvx hvx-vmtest hvx-bench; do
+	[ -f "$top/build/$f" ] && cp "$top/build/$f" "$root/bin/"
+done
+cp -r "$top/build/guests" "$root/hvx/guests"
+cp "$top"/tests/machines/l1-*.sh "$root/hvx/"
+cp "$top/tests/machines/l1-init.sh" "$root/init"
+chmod +x "$root/init" "$root"/hvx/*.sh
+
+(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 > "$out"

@@ -1,0 +1,56 @@
+#!/bin/sh
+# Boot Debian's kernel under QEMU TCG with an emulated AMD CPU that has
+# SVM and NPT (-cpu max), run one job inside (check, bench or demo) and
+# report. Prints the RESULT lines of the job and, for check, a final
+# "N passed, N failed"; exits non-zero when anything failed.
+#   qemu-svm.sh [--check|--bench|--demo]
+set -e
+top=$(cd "$(dirname "$0")/../.." && pwd)
+job=check
+case ${1:-} in --bench) job=bench ;; --demo) job=demo ;; esac
+kver=$("$top/scripts/kver.sh")
+out="$top/build/l1"
+mkdir -p "$out"
+"$top/tests/machines/mkinitramfs.sh" "$kver" "$out/l1.cpio.gz"
+
+log="$out/console-svm-$job.log"
+echo "qemu-svm: booting $kver under QEMU TCG (-cpu max, 2 CPUs), job $job; console in $log"
+set +e
+if [ "$job" = demo ] && [ -t 0 ]; then
+	qemu-system-x86_64 -accel tcg -cpu max -m 1024 -smp 2 \
+		-kernel "/boot/vmlinuz-$kver" -initrd "$out/l1.cpio.gz" \
+		-append "console=ttyS0 quiet panic=-1 hvx.job=$job" \
+		-nographic -no-reboot 2>&1 | tee "$log"
+else
+	timeout 1500 qemu-system-x86_64 -accel tcg -cpu max -m 1024 -smp 2 \
+		-kernel "/boot/vmlinuz-$kver" -initrd "$out/l1.cpio.gz" \
+		-append "console=ttyS0 quiet panic=-1 hvx.job=$job" \
+		-display none -serial stdio -monitor none -no-reboot < /dev/null > "$log" 2>&1
+	st=$?
+	[ $st -eq 124 ] && echo "qemu-svm: TIMEOUT after 1500 s"
+fi
+set -e
+tr -d '\r' < "$log" > "$log.txt"
+case $job in
+check)
+	grep -E '^RESULT ' "$log.txt" | sed 's/^RESULT /svm: /'
+	pass=$(grep -c '^RESULT ok ' "$log.txt" || true)
+	fail=$(grep -c '^RESULT FAIL ' "$log.txt" || true)
+	if ! grep -q '^L1 SUMMARY:' "$log.txt"; then
+		echo "qemu-svm: the L1 job did not finish; last console lines:"
+		tail -40 "$log.txt"
+		fail=$((fail + 1))
+	elif [ "$fail" -ne 0 ]; then
+		echo "qemu-svm: failures; full console log in $log.txt"
+	fi
+	echo "svm: $pass passed, $fail failed"
+	[ "$fail" -eq 0 ]
+	;;
+bench)
+	grep -E '^BENCH' "$log.txt" || { tail -40 "$log.txt"; exit 1; }
+	;;
+demo)
+	[ -t 0 ] || cat "$log.txt"
+	grep -q '^DEMO OK' "$log.txt"
+	;;
+esac
