@@ -47,11 +47,11 @@ $(B)/hvx: $(HVX_SRCS) $(LIB_SRCS) $(wildcard tools/hvx/*.h lib/*.h)
 # The VM tests embed the guest binaries (tests/vm/guests.S .incbin's them).
 $(B)/hvx-vmtest: $(VMTEST_SRCS) $(LIB_SRCS) $(GUESTS) $(wildcard tests/vm/*.h lib/*.h) tests/vm/guests.S
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/vm -DGUEST_DIR='"$(B)/guests"' -o $@ $(VMTEST_SRCS) tests/vm/guests.S $(LIB_SRCS) $(LDFLAGS)
+	$(CC) $(CFLAGS) -Itests/vm -Wa,-I$(B)/guests -o $@ $(VMTEST_SRCS) tests/vm/guests.S $(LIB_SRCS) $(LDFLAGS)
 
 $(B)/hvx-bench: $(BENCH_SRCS) $(LIB_SRCS) $(GUESTS) tests/vm/guests.S
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/vm -o $@ $(BENCH_SRCS) tests/vm/guests.S $(LIB_SRCS) $(LDFLAGS)
+	$(CC) $(CFLAGS) -Itests/vm -Wa,-I$(B)/guests -o $@ $(BENCH_SRCS) tests/vm/guests.S $(LIB_SRCS) $(LDFLAGS)
 
 # Host-only unit tests: each links the pure code it tests.
 $(B)/tests/unit/test_probe: tests/unit/test_probe.c tools/hvx/probe_eval.c tools/hvx/probe_eval.h

@@ -4,7 +4,11 @@
  * the long-mode 4-level tables (APM Vol. 2, 15.25.5 "Nested Table Walk":
  * the nested tables use the same format as the host's, and every access
  * through them counts as a user access, so U/S is set at every level).
- * 4 KiB leaves only; 48-bit guest-physical addresses.
+ * The number of levels is the host's: the nested walk uses the paging
+ * mode the host has at VMRUN (APM Vol. 2, 15.25.4 "Nested Paging and
+ * VMRUN/#VMEXIT"), so a host with 5-level paging (CR4.LA57) needs a
+ * 5-level nested table. 4 KiB leaves only; guest-physical addresses are
+ * limited to 48 bits either way.
  *
  * Callers serialise updates with vm->slots_lock. Entries are written with
  * WRITE_ONCE because the CPU may walk the table on another CPU at the same
@@ -20,8 +24,12 @@
 #define NPT_RW		BIT_ULL(1)
 #define NPT_US		BIT_ULL(2)
 #define NPT_ADDR_MASK	GENMASK_ULL(51, 12)
-#define NPT_LEVELS	4
 #define NPT_GPA_BITS	48
+
+static int npt_levels(void)
+{
+	return pgtable_l5_enabled() ? 5 : 4;
+}
 
 static inline unsigned int npt_index(u64 gpa, int level)
 {
@@ -49,7 +57,7 @@ int hvx_npt_map(void *root, u64 gpa, u64 hpa, bool writable)
 
 	if (gpa >> NPT_GPA_BITS)
 		return -EFAULT;
-	for (level = NPT_LEVELS; level > 1; level--) {
+	for (level = npt_levels(); level > 1; level--) {
 		u64 *e = &table[npt_index(gpa, level)];
 
 		if (!(READ_ONCE(*e) & NPT_P)) {
@@ -93,7 +101,7 @@ void hvx_npt_unmap_range(void *root, u64 gpa, u64 npages)
 
 	if (gpa >> NPT_GPA_BITS)
 		return;
-	unmap_level(root, NPT_LEVELS, gpa, min(end, 1ULL << NPT_GPA_BITS));
+	unmap_level(root, npt_levels(), gpa, min(end, 1ULL << NPT_GPA_BITS));
 }
 
 static void free_level(u64 *table, int level)
@@ -110,5 +118,5 @@ static void free_level(u64 *table, int level)
 void hvx_npt_free(void *root)
 {
 	if (root)
-		free_level(root, NPT_LEVELS);
+		free_level(root, npt_levels());
 }

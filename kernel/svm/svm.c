@@ -28,6 +28,7 @@
 #define pr_fmt(fmt) "hvx-svm: " fmt
 
 #include <linux/kernel.h>
+#include <linux/module.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/percpu.h>
@@ -954,12 +955,20 @@ static const svm_exit_handler exit_handlers[] = {
 	[SVM_EXIT_RDPRU]	= handle_ud,
 };
 
+static bool trace_exits;
+module_param(trace_exits, bool, 0644);
+MODULE_PARM_DESC(trace_exits, "log every SVM exit (rate-limited), for debugging");
+
 static int handle_exit(struct svm_vcpu *svm)
 {
 	struct vmcb_control *c = &svm->vmcb->control;
 	u64 code = c->exit_code;
 
 	svm->vcpu.stat.exits++;
+	if (unlikely(trace_exits))
+		pr_info_ratelimited("exit %#llx info1 %#llx info2 %#llx intinfo %#x rip %#llx cs %#x\n",
+				    code, c->exit_info_1, c->exit_info_2, c->exit_int_info,
+				    svm->vmcb->save.rip, svm->vmcb->save.cs.selector);
 	if (c->exit_int_info & SVM_EVT_VALID) {
 		svm->reinject = c->exit_int_info;
 		svm->reinject_err = c->exit_int_info_err;

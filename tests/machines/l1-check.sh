@@ -17,28 +17,28 @@ fi
 # Each VM test on one device: hvx-vmtest prints "ok NAME" or
 # "FAIL NAME: why" per test and writes its trace (exits, data, final
 # registers) to DIR/NAME.trace.
-run_suite() {	# DEV TAG
-	mkdir -p /tmp/trace-$2
-	hvx-vmtest --dev $1 --trace /tmp/trace-$2 > /tmp/vm-$2.out 2>&1
-	echo "hvx-vmtest on $1 exited with $?"
-	while read -r st name rest; do
-		case $st in
-		ok) result ok "$2:$name" ;;
-		FAIL) result FAIL "$2:${name%:}" "$rest" ;;
-		esac
-	done < /tmp/vm-$2.out
-	grep -v -E '^(ok|FAIL) ' /tmp/vm-$2.out | head -50
+run_one() {	# DEV TAG NAME [ARGS]: one test in its own process, time-limited
+	dev=$1 tag=$2 name=$3
+	shift 3
+	timeout 120 hvx-vmtest --dev $dev --trace /tmp/trace-$tag "$@" $name > /tmp/one.out 2>&1
+	st=$?
+	line=$(grep -E '^(ok|FAIL) ' /tmp/one.out | head -1)
+	case $line in
+	ok*) result ok "$tag:$name" ;;
+	FAIL*) result FAIL "$tag:$name" "${line#FAIL $name: }" ;;
+	*) result FAIL "$tag:$name" "no result (exit status $st)"; tail -5 /tmp/one.out ;;
+	esac
 }
 
+run_suite() {	# DEV TAG [--host-tests]
+	mkdir -p /tmp/trace-$2
+	for n in $(hvx-vmtest --list $3 | awk '{ print $1 }'); do
+		run_one $1 $2 $n $3
+	done
+}
 run_suite /dev/hvx hvx
-# Host-side and whole-VM tests that only make sense on hvx.
-hvx-vmtest --dev /dev/hvx --host-tests > /tmp/host.out 2>&1
-while read -r st name rest; do
-	case $st in
-	ok) result ok "hvx:$name" ;;
-	FAIL) result FAIL "hvx:${name%:}" "$rest" ;;
-	esac
-done < /tmp/host.out
+# Tests of hvx's own bookkeeping, which only make sense on hvx.
+run_suite /dev/hvx hvx --host-tests
 
 if load_kvm; then result ok load-kvm; else result FAIL load-kvm; fi
 run_suite /dev/kvm kvm

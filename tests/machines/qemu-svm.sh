@@ -7,7 +7,8 @@
 set -e
 top=$(cd "$(dirname "$0")/../.." && pwd)
 job=check
-case ${1:-} in --bench) job=bench ;; --demo) job=demo ;; esac
+case ${1:-} in --bench) job=bench ;; --demo) job=demo ;; --debug) job=debug ;; esac
+extra=${2:+hvx.test=$2}
 kver=$("$top/scripts/kver.sh")
 out="$top/build/l1"
 mkdir -p "$out"
@@ -19,12 +20,12 @@ set +e
 if [ "$job" = demo ] && [ -t 0 ]; then
 	qemu-system-x86_64 -accel tcg -cpu max -m 1024 -smp 2 \
 		-kernel "/boot/vmlinuz-$kver" -initrd "$out/l1.cpio.gz" \
-		-append "console=ttyS0 quiet panic=-1 hvx.job=$job" \
+		-append "console=ttyS0 quiet panic=-1 hvx.job=$job $extra" \
 		-nographic -no-reboot 2>&1 | tee "$log"
 else
 	timeout 1500 qemu-system-x86_64 -accel tcg -cpu max -m 1024 -smp 2 \
 		-kernel "/boot/vmlinuz-$kver" -initrd "$out/l1.cpio.gz" \
-		-append "console=ttyS0 quiet panic=-1 hvx.job=$job" \
+		-append "console=ttyS0 quiet panic=-1 hvx.job=$job $extra" \
 		-display none -serial stdio -monitor none -no-reboot < /dev/null > "$log" 2>&1
 	st=$?
 	[ $st -eq 124 ] && echo "qemu-svm: TIMEOUT after 1500 s"
@@ -48,6 +49,9 @@ check)
 	;;
 bench)
 	grep -E '^BENCH' "$log.txt" || { tail -40 "$log.txt"; exit 1; }
+	;;
+debug)
+	cat "$log.txt"
 	;;
 demo)
 	[ -t 0 ] || cat "$log.txt"

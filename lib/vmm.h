@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Thin wrappers of the KVM ABI, shared by the hvx CLI, the VM tests and
+ * the benchmarks. They work on any device that speaks it: /dev/hvx or
+ * /dev/kvm. Functions return 0 or -errno; nothing here exits the process.
+ */
+#ifndef HVX_LIB_VMM_H
+#define HVX_LIB_VMM_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <linux/kvm.h>
+
+#define VMM_MAX_SLOTS 8
+
+struct vmm_slot {
+	uint64_t gpa, size;
+	void *host;
+	uint32_t flags;
+	int used;
+};
+
+struct vmm_vm {
+	int sys_fd;
+	int vm_fd;
+	int run_size;
+	struct vmm_slot slots[VMM_MAX_SLOTS];
+};
+
+struct vmm_vcpu {
+	int fd;
+	struct kvm_run *run;
+	int run_size;
+};
+
+int vmm_vm_create(struct vmm_vm *vm, const char *dev);
+void vmm_vm_destroy(struct vmm_vm *vm);
+/* Anonymous memory mapped at gpa in slot; *host (optional) gets its address. */
+int vmm_add_memory(struct vmm_vm *vm, int slot, uint64_t gpa, uint64_t size,
+		   uint32_t flags, void **host);
+int vmm_set_region(struct vmm_vm *vm, uint32_t slot, uint32_t flags,
+		   uint64_t gpa, uint64_t size, void *host);
+/* Host address of guest-physical gpa, or NULL when no slot holds it. */
+void *vmm_gpa(struct vmm_vm *vm, uint64_t gpa);
+int vmm_load(struct vmm_vm *vm, uint64_t gpa, const void *data, size_t len);
+
+int vmm_vcpu_create(struct vmm_vm *vm, int id, struct vmm_vcpu *vcpu);
+void vmm_vcpu_destroy(struct vmm_vcpu *vcpu);
+int vmm_run(struct vmm_vcpu *vcpu);
+int vmm_get_regs(struct vmm_vcpu *vcpu, struct kvm_regs *regs);
+int vmm_set_regs(struct vmm_vcpu *vcpu, const struct kvm_regs *regs);
+int vmm_get_sregs(struct vmm_vcpu *vcpu, struct kvm_sregs *sregs);
+int vmm_set_sregs(struct vmm_vcpu *vcpu, const struct kvm_sregs *sregs);
+int vmm_check_extension(struct vmm_vm *vm, long cap);
+
+/* Data of an I/O exit, in the run page. */
+static inline void *vmm_io_data(struct vmm_vcpu *vcpu)
+{
+	return (char *)vcpu->run + vcpu->run->io.data_offset;
+}
+
+/* Real mode with CS:IP = 0:rip, all segments 64 KiB at base 0. */
+int vmm_setup_real_mode(struct vmm_vcpu *vcpu, uint64_t rip);
+
+/*
+ * 64-bit mode the way KVM's selftests set it up: the host writes a GDT,
+ * identity page tables for the first 4 GiB (2 MiB pages) and an IDT whose
+ * vector v points to idt_base + 16 * v (0 for none) into guest memory at
+ * the fixed addresses below, which must be backed by a slot.
+ */
+#define VMM_LM_GDT	0x500
+#define VMM_LM_PML4	0x1000
+#define VMM_LM_PDPT	0x2000
+#define VMM_LM_PD	0x3000	/* four pages */
+#define VMM_LM_IDT	0x7000
+int vmm_setup_long_mode(struct vmm_vm *vm, struct vmm_vcpu *vcpu, uint64_t rip,
+			uint64_t rsp, uint64_t idt_stubs);
+
+const char *vmm_exit_name(uint32_t reason);
+
+#endif

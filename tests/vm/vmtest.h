@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The VM tests, in the shape of KVM's selftests: each test holds its host
+ * side here and its guest in guests/. A test runs on one device (/dev/hvx
+ * or /dev/kvm), asserts on exits and values, and writes a trace (exits,
+ * data, final registers) that the harness compares between the two.
+ */
+#ifndef HVX_VMTEST_H
+#define HVX_VMTEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "vmm.h"
+#include "../../guests/ports.h"
+
+#define GUEST_BASE	0x8000
+#define GUEST_STUBS	(GUEST_BASE + 0x100)
+#define GUEST_STACK	0x80000
+#define MAX_REPORTS	64
+
+struct t {
+	const char *name;
+	const char *dev;
+	bool is_kvm;
+	FILE *trace;			/* NULL: no trace wanted */
+	char err[512];
+	struct vmm_vm vm;
+	struct vmm_vcpu vcpu;
+	bool have_vm, have_vcpu;
+	char console[4096];
+	size_t con_len;
+	uint32_t reports[MAX_REPORTS];
+	int nreports;
+	struct { uint32_t vector, error; } exc[MAX_REPORTS];
+	int nexc;
+	struct { uint64_t addr, data; uint32_t len; } mmio_w[MAX_REPORTS];
+	int nmmio_w;
+};
+
+enum { T_COMPARE = 1, T_HOST = 2 };
+
+struct vmtest {
+	const char *name;
+	int (*fn)(struct t *t);
+	int flags;
+	const char *what;
+};
+
+int t_fail(struct t *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void t_trace(struct t *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#define CHECK(cond, ...) do { if (!(cond)) return t_fail(t, __VA_ARGS__); } while (0)
+#define CHECK_EQ(a, b) do {							\
+	uint64_t _a = (a), _b = (b);						\
+	if (_a != _b)								\
+		return t_fail(t, "%s:%d: %s = %#llx, expected %#llx", __FILE__,	\
+			      __LINE__, #a, (unsigned long long)_a,		\
+			      (unsigned long long)_b);				\
+} while (0)
+/* expr returns 0, -errno, or -1 having said why in t->err already. */
+#define CHECK_R(expr) do {							\
+	int _r = (expr);							\
+	if (_r < 0 && t->err[0])						\
+		return -1;							\
+	if (_r < 0)								\
+		return t_fail(t, "%s:%d: %s: %s", __FILE__, __LINE__, #expr,	\
+			      strerror(-_r));					\
+} while (0)
+
+/* Guest images (tests/vm/guests.S). */
+#define DECLARE_GUEST(n) extern const uint8_t guest_##n[], guest_##n##_end[]
+#define GUEST_IMG(n) guest_##n, (size_t)(guest_##n##_end - guest_##n)
+DECLARE_GUEST(hlt); DECLARE_GUEST(real_hello); DECLARE_GUEST(triple);
+DECLARE_GUEST(spin); DECLARE_GUEST(pm32); DECLARE_GUEST(lm64);
+DECLARE_GUEST(mmio64); DECLARE_GUEST(touch64); DECLARE_GUEST(svm64);
+DECLARE_GUEST(cpuid64);
+
+/* A VM with mem_mb of RAM at 0 and one vCPU, guest image at GUEST_BASE. */
+int t_vm(struct t *t, unsigned int mem_mb, const uint8_t *img, size_t len);
+/* Run until an exit the default handler does not absorb; returns it. */
+int t_run(struct t *t, uint32_t *exit_reason);
+/* Expect the guest to end with exit `reason` (e.g. KVM_EXIT_HLT). */
+int t_run_to(struct t *t, uint32_t reason);
+void t_trace_state(struct t *t);
+
+extern const struct vmtest vm_tests[];
+extern const int vm_ntests;
+
+#endif
