@@ -11,12 +11,18 @@ start:
 	jmp	main
 	EXC_STUBS
 
-	/* Run \insn (of \len bytes); report 0xff when it did not fault. */
+	/*
+	 * Run \insn (of \len bytes); report 0xff when it did not fault,
+	 * keeping RAX. A fault resumes after the 9 bytes of that report
+	 * (push, mov imm32, out, pop).
+	 */
 	.macro TRY len, insn:vararg
-	mov	$\len, %r15
+	mov	$(\len + 9), %r15
 	\insn
+	push	%rax
 	mov	$0xff, %eax
 	out	%eax, $PORT_VECTOR
+	pop	%rax
 	.endm
 
 	.macro TRY_RDMSR msr

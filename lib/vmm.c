@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -284,4 +285,19 @@ const char *vmm_exit_name(uint32_t reason)
 	if (reason < sizeof(names) / sizeof(names[0]) && names[reason])
 		return names[reason];
 	return "?";
+}
+
+int vmm_kvm_supported_cpuid(struct vmm_vm *vm, struct vmm_vcpu *vcpu)
+{
+	int n = 256, r;
+	struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + n * sizeof(c->entries[0]));
+
+	if (!c)
+		return -ENOMEM;
+	c->nent = n;
+	r = xioctl(vm->sys_fd, KVM_GET_SUPPORTED_CPUID, c);
+	if (!r)
+		r = xioctl(vcpu->fd, KVM_SET_CPUID2, c);
+	free(c);
+	return r;
 }

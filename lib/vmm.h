@@ -76,6 +76,9 @@ int vmm_setup_real_mode(struct vmm_vcpu *vcpu, uint64_t rip);
 int vmm_setup_long_mode(struct vmm_vm *vm, struct vmm_vcpu *vcpu, uint64_t rip,
 			uint64_t rsp, uint64_t idt_stubs);
 
+/* KVM_SET_CPUID2 with all of KVM_GET_SUPPORTED_CPUID. */
+int vmm_kvm_supported_cpuid(struct vmm_vm *vm, struct vmm_vcpu *vcpu);
+
 const char *vmm_exit_name(uint32_t reason);
 
 #endif

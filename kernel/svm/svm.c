@@ -529,8 +529,9 @@ static void reset_state(struct svm_vcpu *svm, bool init)
 	u64 cr0 = X86_CR0_ET | (init ? s->cr0 & cd_nw : cd_nw);
 
 	memset(s, 0, sizeof(*s));
-	seg_init(&s->cs, 0xf000, SVM_SEG_P | SVM_SEG_S | 0xb, 0xffff, 0xffff0000);
-	seg_init(&s->ds, 0, SVM_SEG_P | SVM_SEG_S | 0x3, 0xffff, 0);
+	/* Code execute/read and data read/write, accessed bits clear, as KVM. */
+	seg_init(&s->cs, 0xf000, SVM_SEG_P | SVM_SEG_S | 0xa, 0xffff, 0xffff0000);
+	seg_init(&s->ds, 0, SVM_SEG_P | SVM_SEG_S | 0x2, 0xffff, 0);
 	s->es = s->ss = s->fs = s->gs = s->ds;
 	seg_init(&s->gdtr, 0, 0, 0xffff, 0);
 	seg_init(&s->idtr, 0, 0, 0xffff, 0);
@@ -668,10 +669,13 @@ static void save_guest_dr(struct hvx_vcpu *vcpu)
 
 /*
  * One trip into the guest. Interrupts are off from the last check for
- * pending work to the return to host state; GIF is clear around the world
- * switch itself (__hvx_svm_run), so a physical interrupt or NMI that
- * arrives in the guest causes #VMEXIT and is taken by the host right after
- * STGI and local_irq_enable().
+ * pending work to the return to host state, which also keeps us on this
+ * CPU; GIF is clear around the world switch itself (__hvx_svm_run), so a
+ * physical interrupt or NMI that arrives in the guest causes #VMEXIT and
+ * is taken by the host right after STGI and local_irq_enable(). No
+ * preempt_disable(): the timer tick taken there must find the task
+ * preemptible, or RCU never sees a quiescent state on a CPU that runs a
+ * guest without other exits (rcu_preempt stall reports).
  */
 static bool enter_guest(struct svm_vcpu *svm)
 {
@@ -681,11 +685,9 @@ static bool enter_guest(struct svm_vcpu *svm)
 	bool xcr0_switch;
 	int cpu;
 
-	preempt_disable();
 	local_irq_disable();
 	if (need_resched() || signal_pending(current)) {
 		local_irq_enable();
-		preempt_enable();
 		return false;
 	}
 	/* The guest's FPU state may have been saved by a context switch. */
@@ -727,7 +729,6 @@ static bool enter_guest(struct svm_vcpu *svm)
 	vcpu->last_cpu = cpu;
 	vmcb->control.tlb_ctl = SVM_TLB_NOTHING;
 	local_irq_enable();
-	preempt_enable();
 	return true;
 }
 
@@ -917,7 +918,7 @@ static int handle_invalid(struct svm_vcpu *svm)
 
 	dump_vmcb(svm, "VMRUN failed: invalid guest state");
 	run->exit_reason = KVM_EXIT_FAIL_ENTRY;
-	run->fail_entry.hardware_entry_failure_reason = svm->vmcb->control.exit_code;
+	run->fail_entry.hardware_entry_failure_reason = (u32)svm->vmcb->control.exit_code;
 	run->fail_entry.cpu = svm->vcpu.last_cpu;
 	return 0;
 }
@@ -962,11 +963,16 @@ MODULE_PARM_DESC(trace_exits, "log every SVM exit (rate-limited), for debugging"
 static int handle_exit(struct svm_vcpu *svm)
 {
 	struct vmcb_control *c = &svm->vmcb->control;
-	u64 code = c->exit_code;
+	/*
+	 * Exit codes are 64-bit in the VMCB, but only VMEXIT_INVALID (-1)
+	 * uses the upper half, and CPU models differ in whether they write
+	 * it; the low 32 bits identify every exit.
+	 */
+	u32 code = c->exit_code;
 
 	svm->vcpu.stat.exits++;
 	if (unlikely(trace_exits))
-		pr_info_ratelimited("exit %#llx info1 %#llx info2 %#llx intinfo %#x rip %#llx cs %#x\n",
+		pr_info_ratelimited("exit %#x info1 %#llx info2 %#llx intinfo %#x rip %#llx cs %#x\n",
 				    code, c->exit_info_1, c->exit_info_2, c->exit_int_info,
 				    svm->vmcb->save.rip, svm->vmcb->save.cs.selector);
 	if (c->exit_int_info & SVM_EVT_VALID) {
@@ -974,7 +980,7 @@ static int handle_exit(struct svm_vcpu *svm)
 		svm->reinject_err = c->exit_int_info_err;
 	}
 	c->event_inj = 0;
-	if (code == SVM_EXIT_ERR)
+	if (code == (u32)SVM_EXIT_ERR)
 		return handle_invalid(svm);
 	if (code == SVM_EXIT_NPF)
 		return handle_npf(svm);

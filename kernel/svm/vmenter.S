@@ -11,6 +11,12 @@
  * The caller has cleared GIF (CLGI), so neither interrupts nor NMIs can
  * run while GS holds the guest's base.
  *
+ * VMRUN saves the host's RFLAGS, and with V_INTR_MASKING it is the host's
+ * saved RFLAGS.IF that lets a physical interrupt reach the INTR intercept
+ * while the guest runs (APM 15.21.1 "Physical Interrupt Masking"). So IF
+ * is set just before VMRUN - GIF = 0 still holds every interrupt off -
+ * and cleared again right after #VMEXIT.
+ *
  * void __hvx_svm_run(u64 vmcb_pa, unsigned long *regs, u64 host_save_pa)
  */
 #include <linux/linkage.h>
@@ -67,7 +73,9 @@ SYM_FUNC_START(__hvx_svm_run)
 
 	pop	%rax			/* guest VMCB */
 	vmload	%rax
+	sti
 	vmrun	%rax
+	cli
 	vmsave	%rax
 
 	mov	8(%rsp), %rax		/* regs */

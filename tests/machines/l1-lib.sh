@@ -13,10 +13,11 @@ log_mark() {	# remember how much of the kernel log predates our tests
 }
 
 # Any Oops, BUG, WARNING or general protection fault logged since
-# log_mark fails the run (the boot log itself is not ours to judge).
+# log_mark fails the run (the boot log itself is not ours to judge), and
+# so do the lockup detectors' reports: RCU stalls, soft lockups, hung tasks.
 log_scan() {
 	dmesg | tail -n +$((LOG_BASE + 1)) > /tmp/dmesg.new
-	if grep -E 'Oops|BUG|WARNING|general protection' /tmp/dmesg.new > /tmp/dmesg.bad; then
+	if grep -E 'Oops|BUG|WARNING|general protection|rcu.*stall|soft lockup|hung_task|blocked for more than' /tmp/dmesg.new > /tmp/dmesg.bad; then
 		cat /tmp/dmesg.bad
 		result FAIL kernel-log "$(wc -l < /tmp/dmesg.bad) bad lines"
 	else
