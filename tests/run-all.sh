@@ -1,0 +1,33 @@
+#!/bin/sh
+# `make check`: the host-only unit tests, then the whole VM suite inside
+# each emulated machine. MACHINE=svm (the default: all) runs one machine.
+# Ends with one line "N passed, N failed" over everything.
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+machine=${MACHINE:-all}
+pass=0 fail=0
+
+count() {	# LOGFILE PREFIX: add the "PREFIX N passed, N failed" line to the totals
+	line=$(grep -E "^$2[0-9]+ passed, [0-9]+ failed" "$1" | tail -1)
+	p=$(echo "$line" | sed -n "s/^$2\([0-9]*\) passed.*/\1/p")
+	f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
+	if [ -z "$line" ]; then
+		echo "run-all: no result line from $1"
+		fail=$((fail + 1))
+	else
+		pass=$((pass + p))
+		fail=$((fail + f))
+	fi
+}
+
+mkdir -p build
+make -s unit 2>&1 | tee build/unit.log
+count build/unit.log "unit: "
+
+if [ "$machine" = all ] || [ "$machine" = svm ]; then
+	tests/machines/qemu-svm.sh --check 2>&1 | tee build/svm.log
+	count build/svm.log "svm: "
+fi
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
