@@ -176,6 +176,8 @@ int hvx_handle_pio(struct hvx_vcpu *vcpu, u16 port, u8 size, bool in,
 	struct kvm_run *run = vcpu->run;
 
 	vcpu->stat.io_exits++;
+	if (size != 1 && size != 2 && size != 4)
+		return hvx_internal_error(vcpu, KVM_INTERNAL_ERROR_EMULATION, port);
 	vcpu->pio = (struct hvx_pio) {
 		.port = port, .size = size, .count = 1, .string = string,
 		.rep = rep, .addr_bytes = addr_bytes,

@@ -50,6 +50,7 @@ struct hvx_vendor_ops {
 #include "hvx_ops.h"
 #undef HVX_OP
 	const char *name;
+	const char *busy_reason;	/* why cpu_enable says -EBUSY, for the log */
 	size_t vcpu_size;	/* the backend's vCPU embeds struct hvx_vcpu */
 	size_t vm_size;		/* the backend's VM embeds struct hvx_vm */
 };

@@ -63,8 +63,12 @@ int hvx_hw_get(void)
 		atomic_set(&hw_enable_failed, 0);
 		on_each_cpu(hw_enable_one, NULL, 1);
 		r = atomic_read(&hw_enable_failed);
-		if (r)
+		if (r) {
 			on_each_cpu(hw_disable_one, NULL, 1);
+			pr_err_ratelimited("cannot create a VM: %s\n",
+					   r == -EBUSY ? hvx_ops->busy_reason :
+					   "virtualization is disabled on a CPU");
+		}
 		cpus_read_unlock();
 	}
 	if (!r)

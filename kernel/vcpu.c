@@ -116,7 +116,7 @@ int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 	int r;
 
 	r = hvx_complete_io(vcpu);
-	if (r < 0)
+	if (r <= 0)		/* an error, or finishing it needs user space */
 		return r;
 	if (READ_ONCE(run->immediate_exit)) {
 		run->exit_reason = KVM_EXIT_INTR;

@@ -1013,6 +1013,7 @@ static int svm_run(struct hvx_vcpu *vcpu)
 
 const struct hvx_vendor_ops hvx_svm_ops = {
 	.name			= "svm",
+	.busy_reason		= "another hypervisor (kvm_amd?) already has SVM enabled (EFER.SVME set)",
 	.vcpu_size		= sizeof(struct svm_vcpu),
 	.vm_size		= sizeof(struct hvx_vm),
 	.setup			= svm_setup,

@@ -20,6 +20,7 @@ for m in kernel/virt/lib/irqbypass.ko kernel/drivers/crypto/ccp/ccp.ko \
 done
 cp /usr/lib/modules/$kver/modules.order /usr/lib/modules/$kver/modules.builtin \
 	"$root/lib/modules/$kver/" 2>/dev/null || true
+touch "$root/lib/modules/$kver/modules.builtin.modinfo"
 depmod -b "$root" "$kver"
 
 cp "$top/kernel/hvx.ko" "$root/hvx/"

@@ -23,4 +23,7 @@ guest_\name\()_end:
 	GUEST	cpuid64
 	GUEST	hello_serial
 	GUEST	bench64
+	GUEST	state64
+	GUEST	ro64
+	GUEST	mmioadd64
 	.section .note.GNU-stack, "", @progbits

@@ -124,6 +124,8 @@ int t_run(struct t *t, uint32_t *exit_reason)
 	int r, n;
 
 	for (n = 0; n < 100000; n++) {
+		if (t->before_run)
+			t->before_run(t, n);
 		r = vmm_run(&t->vcpu);
 		if (r < 0) {
 			t_trace(t, "KVM_RUN error %s exit_reason=%u", strerror(-r),

@@ -16,21 +16,21 @@
 
 #include "vmtest.h"
 
-static int real_mode_guest(struct t *t, const uint8_t *img, size_t len)
+int real_mode_guest(struct t *t, const uint8_t *img, size_t len)
 {
 	CHECK_R(t_vm(t, 2, img, len));
 	CHECK_R(vmm_setup_real_mode(&t->vcpu, GUEST_BASE));
 	return 0;
 }
 
-static int long_mode_guest(struct t *t, unsigned int mb, const uint8_t *img, size_t len)
+int long_mode_guest(struct t *t, unsigned int mb, const uint8_t *img, size_t len)
 {
 	CHECK_R(t_vm(t, mb, img, len));
 	CHECK_R(vmm_setup_long_mode(&t->vm, &t->vcpu, GUEST_BASE, GUEST_STACK, GUEST_STUBS));
 	return 0;
 }
 
-static int test_real_hello(struct t *t)
+int test_real_hello(struct t *t)
 {
 	CHECK_R(real_mode_guest(t, GUEST_IMG(real_hello)));
 	CHECK_R(t_run_to(t, KVM_EXIT_HLT));
@@ -46,7 +46,7 @@ static int test_real_hello(struct t *t)
 	return 0;
 }
 
-static int test_hlt(struct t *t)
+int test_hlt(struct t *t)
 {
 	struct kvm_regs r;
 
@@ -58,7 +58,7 @@ static int test_hlt(struct t *t)
 	return 0;
 }
 
-static int test_triple_fault(struct t *t)
+int test_triple_fault(struct t *t)
 {
 	CHECK_R(real_mode_guest(t, GUEST_IMG(triple)));
 	CHECK_R(t_run_to(t, KVM_EXIT_SHUTDOWN));
@@ -66,7 +66,7 @@ static int test_triple_fault(struct t *t)
 	return 0;
 }
 
-static int test_pm32(struct t *t)
+int test_pm32(struct t *t)
 {
 	CHECK_R(t_vm(t, 8, GUEST_IMG(pm32)));
 	CHECK_R(vmm_setup_real_mode(&t->vcpu, GUEST_BASE));
@@ -79,7 +79,7 @@ static int test_pm32(struct t *t)
 	return 0;
 }
 
-static int test_lm64(struct t *t)
+int test_lm64(struct t *t)
 {
 	CHECK_R(t_vm(t, 4, GUEST_IMG(lm64)));
 	/*
@@ -99,12 +99,12 @@ static int test_lm64(struct t *t)
 	return 0;
 }
 
-static uint64_t report64(struct t *t, int i)
+uint64_t report64(struct t *t, int i)
 {
 	return t->reports[2 * i] | (uint64_t)t->reports[2 * i + 1] << 32;
 }
 
-static int test_mmio(struct t *t)
+int test_mmio(struct t *t)
 {
 	static const struct { uint64_t addr; uint32_t len; uint64_t data; } writes[] = {
 		{ 0x00, 1, 0x11 }, { 0x02, 2, 0x2233 }, { 0x04, 4, 0x44556677 },
@@ -138,7 +138,7 @@ static int test_mmio(struct t *t)
 }
 
 /* Two slots, 4 MiB at 0 and 4 MiB at 256 MiB; the guest tags every page. */
-static int test_touch_memory(struct t *t)
+int test_touch_memory(struct t *t)
 {
 	const uint64_t hi = 0x10000000, lo = 0x100000;
 	const unsigned int lo_pages = (0x400000 - lo) >> 12, hi_pages = 1024;
@@ -172,7 +172,7 @@ static int test_touch_memory(struct t *t)
 }
 
 /* The SVM instructions and host MSRs a guest must not reach. */
-static int test_svm_insns(struct t *t)
+int test_svm_insns(struct t *t)
 {
 	int i;
 
@@ -213,7 +213,7 @@ static int test_svm_insns(struct t *t)
 }
 
 /* CPUID is answered differently on purpose: checked per device. */
-static int test_cpuid(struct t *t)
+int test_cpuid(struct t *t)
 {
 	char sig[13] = { 0 };
 
@@ -231,7 +231,7 @@ static int test_cpuid(struct t *t)
 }
 
 /* Long mode with CS.L and CS.D both set: VMRUN refuses it (APM 15.5.1). */
-static int test_invalid_state(struct t *t)
+int test_invalid_state(struct t *t)
 {
 	struct kvm_sregs s;
 	struct kvm_run *run;
@@ -255,7 +255,7 @@ static void on_alarm(int sig)
 }
 
 /* A guest that never exits is stopped by a signal: -EINTR, KVM_EXIT_INTR. */
-static int test_signal(struct t *t)
+int test_signal(struct t *t)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };
 	struct itimerspec its = { .it_value = { 0, 200 * 1000 * 1000 } };
@@ -287,7 +287,7 @@ static int test_signal(struct t *t)
  * The selftests' ucall pattern: after an IN exit, KVM_RUN with
  * immediate_exit completes the IN (RAX, RIP) and returns -EINTR.
  */
-static int test_io_complete(struct t *t)
+int test_io_complete(struct t *t)
 {
 	struct kvm_regs r;
 	int ret;
@@ -312,7 +312,7 @@ static int test_io_complete(struct t *t)
 }
 
 /* A slot whose memory the VMM unmapped: KVM_RUN fails with -EFAULT. */
-static int test_efault(struct t *t)
+int test_efault(struct t *t)
 {
 	void *mem;
 	int r;
@@ -333,7 +333,7 @@ static int test_efault(struct t *t)
 }
 
 /* VM and vCPU fds are refused to another process (-EIO), as in KVM. */
-static int test_other_process(struct t *t)
+int test_other_process(struct t *t)
 {
 	int st;
 	pid_t pid;
@@ -357,7 +357,7 @@ static int test_other_process(struct t *t)
 #define ERRNO_OF(call) ((call) < 0 ? errno : 0)
 
 /* Every kind of bad argument gets the errno KVM gives it. */
-static int test_bad_args(struct t *t)
+int test_bad_args(struct t *t)
 {
 	struct kvm_userspace_memory_region mr;
 	struct vmm_vcpu v2;
@@ -443,7 +443,7 @@ static int read_stats(long *vms, long *pinned)
  * A VMM killed while its guest runs: every page and the VM go away with
  * it (hvx only: this reads hvx's own counters).
  */
-static int test_killed_vmm(struct t *t)
+int test_killed_vmm(struct t *t)
 {
 	long vms = -1, pinned = -1;
 	int pfd[2], st, i;
@@ -493,22 +493,3 @@ static int test_killed_vmm(struct t *t)
 	return 0;
 }
 
-const struct vmtest vm_tests[] = {
-	{ "real_hello", test_real_hello, T_COMPARE, "real mode: PIO of each size, REP OUTSB/INSB" },
-	{ "hlt", test_hlt, T_COMPARE, "HLT exit, RIP after it" },
-	{ "triple_fault", test_triple_fault, T_COMPARE, "triple fault -> SHUTDOWN" },
-	{ "pm32", test_pm32, T_COMPARE, "32-bit protected mode with the guest's paging" },
-	{ "lm64", test_lm64, T_COMPARE, "guest enters long mode itself" },
-	{ "mmio", test_mmio, T_COMPARE, "MMIO loads/stores of 1/2/4/8 bytes" },
-	{ "touch_memory", test_touch_memory, T_COMPARE, "every page of two slots" },
-	{ "svm_insns", test_svm_insns, T_COMPARE, "SVM instructions and host MSRs" },
-	{ "cpuid", test_cpuid, 0, "CPUID defaults (per device)" },
-	{ "invalid_state", test_invalid_state, T_COMPARE, "invalid guest state -> FAIL_ENTRY" },
-	{ "signal", test_signal, T_COMPARE, "signal -> -EINTR; immediate_exit" },
-	{ "io_complete", test_io_complete, T_COMPARE, "IN completed under immediate_exit" },
-	{ "efault", test_efault, T_COMPARE, "slot without memory -> -EFAULT" },
-	{ "other_process", test_other_process, T_COMPARE, "fds from another process -> -EIO" },
-	{ "bad_args", test_bad_args, T_COMPARE, "bad ioctl arguments -> errno" },
-	{ "killed_vmm", test_killed_vmm, T_HOST, "VMM killed mid-run frees everything" },
-};
-const int vm_ntests = sizeof(vm_tests) / sizeof(vm_tests[0]);

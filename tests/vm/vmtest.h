@@ -36,6 +36,8 @@ struct t {
 	int nexc;
 	struct { uint64_t addr, data; uint32_t len; } mmio_w[MAX_REPORTS];
 	int nmmio_w;
+	/* Called before each KVM_RUN of t_run, n counting from 0. */
+	void (*before_run)(struct t *t, int n);
 };
 
 enum { T_COMPARE = 1, T_HOST = 2 };
@@ -74,7 +76,8 @@ void t_trace(struct t *t, const char *fmt, ...) __attribute__((format(printf, 2,
 DECLARE_GUEST(hlt); DECLARE_GUEST(real_hello); DECLARE_GUEST(triple);
 DECLARE_GUEST(spin); DECLARE_GUEST(pm32); DECLARE_GUEST(lm64);
 DECLARE_GUEST(mmio64); DECLARE_GUEST(touch64); DECLARE_GUEST(svm64);
-DECLARE_GUEST(cpuid64);
+DECLARE_GUEST(cpuid64); DECLARE_GUEST(state64); DECLARE_GUEST(ro64);
+DECLARE_GUEST(bench64); DECLARE_GUEST(mmioadd64);
 
 /* A VM with mem_mb of RAM at 0 and one vCPU, guest image at GUEST_BASE. */
 int t_vm(struct t *t, unsigned int mem_mb, const uint8_t *img, size_t len);
@@ -83,6 +86,10 @@ int t_run(struct t *t, uint32_t *exit_reason);
 /* Expect the guest to end with exit `reason` (e.g. KVM_EXIT_HLT). */
 int t_run_to(struct t *t, uint32_t reason);
 void t_trace_state(struct t *t);
+
+int real_mode_guest(struct t *t, const uint8_t *img, size_t len);
+int long_mode_guest(struct t *t, unsigned int mb, const uint8_t *img, size_t len);
+uint64_t report64(struct t *t, int i);
 
 extern const struct vmtest vm_tests[];
 extern const int vm_ntests;
