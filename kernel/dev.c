@@ -121,7 +121,9 @@ static long vcpu_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
 		return -EIO;
 	if (mutex_lock_killable(&vcpu->mutex))
 		return -EINTR;
+	hvx_vcpu_load(vcpu);
 	r = vcpu_ioctl_locked(vcpu, ioctl, arg);
+	hvx_vcpu_put(vcpu);
 	mutex_unlock(&vcpu->mutex);
 	return r;
 }

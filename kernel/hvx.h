@@ -18,6 +18,7 @@
 #include <linux/kref.h>
 #include <linux/ratelimit.h>
 #include <linux/mm_types.h>
+#include <linux/preempt.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
 
@@ -45,6 +46,14 @@ struct hvx_cpu_mode {
 	int cpl;
 };
 
+/* The entry format of the backend's second-level page table (mmu/tdp.c). */
+struct hvx_tdp_fmt {
+	int levels;		/* 4 or 5 */
+	u64 present_mask;	/* an entry is present if any of these bits is set */
+	u64 table_bits;		/* bits of an entry pointing to a table */
+	u64 leaf_ro, leaf_rw;	/* bits of a 4 KiB leaf, read-only or writable */
+};
+
 struct hvx_vendor_ops {
 #define HVX_OP(name, ret, args) ret (*name) args;
 #include "hvx_ops.h"
@@ -53,6 +62,7 @@ struct hvx_vendor_ops {
 	const char *busy_reason;	/* why cpu_enable says -EBUSY, for the log */
 	size_t vcpu_size;	/* the backend's vCPU embeds struct hvx_vcpu */
 	size_t vm_size;		/* the backend's VM embeds struct hvx_vm */
+	const struct hvx_tdp_fmt *tdp;	/* filled in by setup */
 };
 
 extern const struct hvx_vendor_ops *hvx_ops;
@@ -86,6 +96,7 @@ struct hvx_vcpu {
 	u32 id;				/* [c] KVM_CREATE_VCPU argument */
 	u64 seq;			/* [c] unique for the module's lifetime */
 	struct mutex mutex;
+	struct preempt_notifier pn;	/* [v] reloads the vCPU when the task moves */
 	struct kvm_run *run;		/* [c] shared with user space (mmap) */
 	void *pio_data;			/* [c] page after run, also mmap'ed */
 
@@ -112,6 +123,7 @@ struct hvx_vcpu {
 	} mmio;
 
 	u64 xcr0;			/* [v] guest XCR0 (XSETBV) */
+	unsigned long cr2;		/* [v] guest CR2 where the VMCB/VMCS lacks it (VMX) */
 	u64 apic_base;			/* [v] as KVM keeps it without an irqchip */
 	u64 dr[4];			/* [v] guest DR0-3 once the guest uses them */
 	bool dr_switch;			/* [v] DR0-3 are switched on each entry */
@@ -135,8 +147,8 @@ struct hvx_vm {
 	struct hvx_vcpu *vcpus[HVX_MAX_VCPUS];	/* [l] */
 	u32 nr_vcpus;			/* [l] */
 	unsigned long pinned_pages;	/* [s] */
-	void *npt_root;			/* [s] top page of the nested page table */
-	u64 npt_root_pa;		/* [c] */
+	void *tdp_root;			/* [s] top page of the NPT/EPT table */
+	u64 tdp_root_pa;		/* [c] */
 };
 
 /* main.c */
@@ -144,6 +156,7 @@ int hvx_hw_get(void);
 void hvx_hw_put(void);
 extern atomic_long_t hvx_stat_pinned_pages;
 extern atomic_t hvx_stat_vms;
+extern bool hvx_trace_exits;
 
 /* dev.c */
 int hvx_dev_init(void);
@@ -164,6 +177,8 @@ int hvx_write_guest(struct hvx_vm *vm, u64 gpa, const void *buf, unsigned int le
 struct hvx_vcpu *hvx_vcpu_create(struct hvx_vm *vm, u32 id);
 void hvx_vcpu_destroy(struct hvx_vcpu *vcpu);
 int hvx_vcpu_run(struct hvx_vcpu *vcpu);
+void hvx_vcpu_load(struct hvx_vcpu *vcpu);
+void hvx_vcpu_put(struct hvx_vcpu *vcpu);
 int hvx_vcpu_get_regs(struct hvx_vcpu *vcpu, struct kvm_regs *regs);
 int hvx_vcpu_set_regs(struct hvx_vcpu *vcpu, const struct kvm_regs *regs);
 void hvx_vcpu_reset_regs(struct hvx_vcpu *vcpu);
@@ -185,10 +200,10 @@ int hvx_handle_rdmsr(struct hvx_vcpu *vcpu, u64 next_rip);
 int hvx_handle_wrmsr(struct hvx_vcpu *vcpu, u64 next_rip);
 int hvx_handle_xsetbv(struct hvx_vcpu *vcpu, u64 next_rip);
 
-/* mmu/npt.c: x86-64 4-level tables, the AMD nested page table format */
-void *hvx_npt_alloc_root(u64 *root_pa);
-int hvx_npt_map(void *root, u64 gpa, u64 hpa, bool writable);
-void hvx_npt_unmap_range(void *root, u64 gpa, u64 npages);
-void hvx_npt_free(void *root);
+/* mmu/tdp.c: the second-level page table (NPT or EPT) */
+void *hvx_tdp_alloc_root(u64 *root_pa);
+int hvx_tdp_map(void *root, u64 gpa, u64 hpa, bool writable);
+void hvx_tdp_unmap_range(void *root, u64 gpa, u64 npages);
+void hvx_tdp_free(void *root);
 
 #endif

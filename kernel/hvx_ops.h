@@ -24,6 +24,15 @@ HVX_OP(vm_init, int, (struct hvx_vm *vm))
 HVX_OP(vm_destroy, void, (struct hvx_vm *vm))
 HVX_OP(vcpu_create, int, (struct hvx_vcpu *vcpu))
 HVX_OP(vcpu_free, void, (struct hvx_vcpu *vcpu))
+/*
+ * vcpu_load makes the vCPU's hardware context usable on this CPU (VMX:
+ * VMCLEAR where it was, VMPTRLD here); vcpu_put undoes what must not
+ * outlive the task's stay on the CPU. Called with preemption disabled
+ * and interrupts enabled, around every vCPU ioctl and from the scheduler
+ * (preempt notifiers) when the task moves.
+ */
+HVX_OP(vcpu_load, void, (struct hvx_vcpu *vcpu, int cpu))
+HVX_OP(vcpu_put, void, (struct hvx_vcpu *vcpu))
 HVX_OP(run, int, (struct hvx_vcpu *vcpu))
 HVX_OP(get_sregs, void, (struct hvx_vcpu *vcpu, struct kvm_sregs *sregs))
 HVX_OP(set_sregs, int, (struct hvx_vcpu *vcpu, const struct kvm_sregs *sregs))

@@ -19,8 +19,13 @@ MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("hvx: a hypervisor speaking the KVM ABI on /dev/hvx");
 
 extern const struct hvx_vendor_ops hvx_svm_ops;
+extern const struct hvx_vendor_ops hvx_vmx_ops;
 
 const struct hvx_vendor_ops *hvx_ops;
+
+bool hvx_trace_exits;
+module_param_named(trace_exits, hvx_trace_exits, bool, 0644);
+MODULE_PARM_DESC(trace_exits, "log every exit (rate-limited), for debugging");
 atomic_long_t hvx_stat_pinned_pages;
 atomic_t hvx_stat_vms;
 
@@ -143,6 +148,8 @@ static const struct hvx_vendor_ops *pick_backend(void)
 {
 	if (boot_cpu_has(X86_FEATURE_SVM))
 		return &hvx_svm_ops;
+	if (boot_cpu_has(X86_FEATURE_VMX))
+		return &hvx_vmx_ops;
 	return NULL;
 }
 
@@ -165,7 +172,7 @@ static int __init hvx_init(void)
 	int r;
 
 	if (!ops) {
-		pr_info("no SVM on this CPU (VMX backend not built yet); not loading\n");
+		pr_info("this CPU has neither SVM nor VMX; not loading\n");
 		return -ENODEV;
 	}
 	r = check_ops(ops);
@@ -175,9 +182,11 @@ static int __init hvx_init(void)
 	r = ops->setup();
 	if (r)
 		return r;
+	preempt_notifier_inc();
 	/* Registration of /dev/hvx is the last thing done: users come in. */
 	r = hvx_dev_init();
 	if (r) {
+		preempt_notifier_dec();
 		ops->unsetup();
 		return r;
 	}
@@ -189,6 +198,7 @@ static void __exit hvx_exit(void)
 {
 	hvx_dev_exit();
 	WARN_ON(hw_users);
+	preempt_notifier_dec();
 	hvx_ops->unsetup();
 }
 

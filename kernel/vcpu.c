@@ -14,6 +14,42 @@
 static atomic64_t vcpu_seq;
 
 /*
+ * While a vCPU ioctl runs, the scheduler tells the backend when the task
+ * leaves its CPU and when it comes back, maybe on another CPU.
+ */
+static void hvx_sched_in(struct preempt_notifier *pn, int cpu)
+{
+	hvx_ops->vcpu_load(container_of(pn, struct hvx_vcpu, pn), cpu);
+}
+
+static void hvx_sched_out(struct preempt_notifier *pn, struct task_struct *next)
+{
+	hvx_ops->vcpu_put(container_of(pn, struct hvx_vcpu, pn));
+}
+
+static struct preempt_ops hvx_preempt_ops = {
+	.sched_in = hvx_sched_in,
+	.sched_out = hvx_sched_out,
+};
+
+void hvx_vcpu_load(struct hvx_vcpu *vcpu)
+{
+	int cpu = get_cpu();
+
+	preempt_notifier_register(&vcpu->pn);
+	hvx_ops->vcpu_load(vcpu, cpu);
+	put_cpu();
+}
+
+void hvx_vcpu_put(struct hvx_vcpu *vcpu)
+{
+	preempt_disable();
+	hvx_ops->vcpu_put(vcpu);
+	preempt_notifier_unregister(&vcpu->pn);
+	preempt_enable();
+}
+
+/*
  * Register state at power-on (SDM Vol. 3A, 10.1.1 "Processor State After
  * Reset"), as KVM sets it: EDX holds the family/model/stepping signature;
  * with no CPUID table set, KVM reports 0x600 and so does hvx.
@@ -53,6 +89,7 @@ struct hvx_vcpu *hvx_vcpu_create(struct hvx_vm *vm, u32 id)
 	vcpu->last_cpu = -1;
 	vcpu->xcr0 = XFEATURE_MASK_FP;
 	mutex_init(&vcpu->mutex);
+	preempt_notifier_init(&vcpu->pn, &hvx_preempt_ops);
 	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!vcpu->run)
 		goto err_free;

@@ -42,19 +42,19 @@ struct hvx_vm *hvx_vm_create(unsigned long type)
 	if (r)
 		goto err_free;
 	r = -ENOMEM;
-	vm->npt_root = hvx_npt_alloc_root(&vm->npt_root_pa);
-	if (!vm->npt_root)
+	vm->tdp_root = hvx_tdp_alloc_root(&vm->tdp_root_pa);
+	if (!vm->tdp_root)
 		goto err_hw;
 	r = hvx_ops->vm_init(vm);
 	if (r)
-		goto err_npt;
+		goto err_tdp;
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
 	atomic_inc(&hvx_stat_vms);
 	return vm;
 
-err_npt:
-	hvx_npt_free(vm->npt_root);
+err_tdp:
+	hvx_tdp_free(vm->tdp_root);
 err_hw:
 	hvx_hw_put();
 err_free:
@@ -92,7 +92,7 @@ static void vm_destroy(struct kref *ref)
 		if (vm->vcpus[i])
 			hvx_vcpu_destroy(vm->vcpus[i]);
 	/* No vCPU is left to use the nested page table: free it, then the pages. */
-	hvx_npt_free(vm->npt_root);
+	hvx_tdp_free(vm->tdp_root);
 	for (i = 0; i < HVX_MAX_MEMSLOTS; i++)
 		if (vm->slots[i])
 			slot_free(vm, vm->slots[i]);
@@ -134,7 +134,7 @@ static bool overlaps(struct hvx_vm *vm, u32 skip, u64 gpa, u64 npages)
 static void slot_unmap(struct hvx_vm *vm, struct hvx_memslot *slot)
 {
 	down_write(&vm->mmu_sem);
-	hvx_npt_unmap_range(vm->npt_root, slot->gpa, slot->npages);
+	hvx_tdp_unmap_range(vm->tdp_root, slot->gpa, slot->npages);
 	vm->tlb_gen++;
 	up_write(&vm->mmu_sem);
 }
@@ -287,7 +287,7 @@ int hvx_vm_map_gpa(struct hvx_vm *vm, u64 gpa, bool write)
 		vm->pinned_pages++;
 		atomic_long_inc(&hvx_stat_pinned_pages);
 	}
-	r = hvx_npt_map(vm->npt_root, gpa & PAGE_MASK, page_to_phys(page),
+	r = hvx_tdp_map(vm->tdp_root, gpa & PAGE_MASK, page_to_phys(page),
 			!(slot->flags & KVM_MEM_READONLY));
 out:
 	mutex_unlock(&vm->slots_lock);

@@ -3,7 +3,7 @@
  * The AMD-V (SVM) backend: APM Vol. 2, chapter 15 "Secure Virtual Machine".
  *
  * One VMCB per vCPU, deny-by-default intercepts, nested paging (15.25)
- * with the tables of mmu/npt.c, and the ASID scheme below.
+ * with the tables of mmu/tdp.c, and the ASID scheme below.
  *
  * ASIDs (15.16 "TLB Control"). Guest TLB entries are tagged with the ASID
  * in the VMCB. ASIDs are handed out per physical CPU, to a vCPU, the
@@ -73,6 +73,14 @@ struct svm_cpu {
 static DEFINE_PER_CPU(struct svm_cpu, svm_cpus);
 
 static u32 svm_features;		/* CPUID Fn8000_000A_EDX */
+
+/* NPT entries: present, writable, user at every level (APM 15.25.5). */
+static struct hvx_tdp_fmt npt_fmt = {
+	.present_mask	= _PAGE_PRESENT,
+	.table_bits	= _PAGE_PRESENT | _PAGE_RW | _PAGE_USER,
+	.leaf_ro	= _PAGE_PRESENT | _PAGE_USER,
+	.leaf_rw	= _PAGE_PRESENT | _PAGE_RW | _PAGE_USER,
+};
 static u32 svm_max_asid;		/* highest usable ASID */
 static void *iopm;
 static void *msrpm;
@@ -197,6 +205,7 @@ static int svm_setup(void)
 		return -ENODEV;
 	}
 	svm_max_asid = ebx - 1;
+	npt_fmt.levels = pgtable_l5_enabled() ? 5 : 4;
 	host_xcr0 = boot_cpu_has(X86_FEATURE_XSAVE) ? xgetbv(XCR_XFEATURE_ENABLED_MASK) : 0;
 
 	for_each_possible_cpu(cpu) {
@@ -584,7 +593,7 @@ static void init_vmcb(struct svm_vcpu *svm)
 	/* Physical interrupts follow the host's RFLAGS.IF, not the guest's. */
 	c->int_ctl = SVM_V_INTR_MASKING;
 	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
-	c->nested_cr3 = svm->vcpu.vm->npt_root_pa;
+	c->nested_cr3 = svm->vcpu.vm->tdp_root_pa;
 	svm->asid_gen = 0;		/* take an ASID at the first entry */
 	reset_state(svm, false);
 }
@@ -600,6 +609,15 @@ static int svm_vcpu_create(struct hvx_vcpu *vcpu)
 	svm->vmcb_pa = page_to_phys(page);
 	init_vmcb(svm);
 	return 0;
+}
+
+/* The VMCB is usable on any CPU: nothing to load or put. */
+static void svm_vcpu_load(struct hvx_vcpu *vcpu, int cpu)
+{
+}
+
+static void svm_vcpu_put(struct hvx_vcpu *vcpu)
+{
 }
 
 static void svm_vcpu_free(struct hvx_vcpu *vcpu)
@@ -956,10 +974,6 @@ static const svm_exit_handler exit_handlers[] = {
 	[SVM_EXIT_RDPRU]	= handle_ud,
 };
 
-static bool trace_exits;
-module_param(trace_exits, bool, 0644);
-MODULE_PARM_DESC(trace_exits, "log every SVM exit (rate-limited), for debugging");
-
 static int handle_exit(struct svm_vcpu *svm)
 {
 	struct vmcb_control *c = &svm->vmcb->control;
@@ -971,7 +985,7 @@ static int handle_exit(struct svm_vcpu *svm)
 	u32 code = c->exit_code;
 
 	svm->vcpu.stat.exits++;
-	if (unlikely(trace_exits))
+	if (unlikely(hvx_trace_exits))
 		pr_info_ratelimited("exit %#x info1 %#llx info2 %#llx intinfo %#x rip %#llx cs %#x\n",
 				    code, c->exit_info_1, c->exit_info_2, c->exit_int_info,
 				    svm->vmcb->save.rip, svm->vmcb->save.cs.selector);
@@ -1016,6 +1030,7 @@ const struct hvx_vendor_ops hvx_svm_ops = {
 	.busy_reason		= "another hypervisor (kvm_amd?) already has SVM enabled (EFER.SVME set)",
 	.vcpu_size		= sizeof(struct svm_vcpu),
 	.vm_size		= sizeof(struct hvx_vm),
+	.tdp			= &npt_fmt,
 	.setup			= svm_setup,
 	.unsetup		= svm_unsetup,
 	.cpu_enable		= svm_cpu_enable,
@@ -1024,6 +1039,8 @@ const struct hvx_vendor_ops hvx_svm_ops = {
 	.vm_destroy		= svm_vm_destroy,
 	.vcpu_create		= svm_vcpu_create,
 	.vcpu_free		= svm_vcpu_free,
+	.vcpu_load		= svm_vcpu_load,
+	.vcpu_put		= svm_vcpu_put,
 	.run			= svm_run,
 	.get_sregs		= svm_get_sregs,
 	.set_sregs		= svm_set_sregs,

@@ -32,29 +32,4 @@ else
 fi
 set -e
 tr -d '\r' < "$log" > "$log.txt"
-case $job in
-check)
-	grep -E '^RESULT ' "$log.txt" | sed 's/^RESULT /svm: /'
-	pass=$(grep -c '^RESULT ok ' "$log.txt" || true)
-	fail=$(grep -c '^RESULT FAIL ' "$log.txt" || true)
-	if ! grep -q '^L1 SUMMARY:' "$log.txt"; then
-		echo "qemu-svm: the L1 job did not finish; last console lines:"
-		tail -40 "$log.txt"
-		fail=$((fail + 1))
-	elif [ "$fail" -ne 0 ]; then
-		echo "qemu-svm: failures; full console log in $log.txt"
-	fi
-	echo "svm: $pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
-	;;
-bench)
-	grep -E '^BENCH' "$log.txt" || { tail -40 "$log.txt"; exit 1; }
-	;;
-debug)
-	cat "$log.txt"
-	;;
-demo)
-	[ -t 0 ] || cat "$log.txt"
-	grep -q '^DEMO OK' "$log.txt"
-	;;
-esac
+"$top/tests/machines/report.sh" svm "$job" "$log.txt"
