@@ -75,15 +75,19 @@ setup:
 
 check: setup
 	$(MAKE) all guests
-	tests/run-all.sh
+	MACHINE=$(MACHINE) tests/run-all.sh
 
 demo: setup
 	$(MAKE) all guests
 	tests/machines/demo.sh
 
+# MACHINE=svm (the default), vmx, or all. The Bochs (vmx) machine is not
+# in the default set until its whole suite passes: see README.
+MACHINE ?= svm
 bench: setup
 	$(MAKE) all guests
-	tests/machines/qemu-svm.sh --bench
+	@if [ "$(MACHINE)" != vmx ]; then tests/machines/qemu-svm.sh --bench; fi
+	@if [ "$(MACHINE)" != svm ]; then tests/machines/bochs-vmx.sh --bench; fi
 
 clean:
 	rm -rf $(B)

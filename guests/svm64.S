@@ -11,36 +11,6 @@ start:
 	jmp	main
 	EXC_STUBS
 
-	/*
-	 * Run \insn (of \len bytes); report 0xff when it did not fault,
-	 * keeping RAX. A fault resumes after the 9 bytes of that report
-	 * (push, mov imm32, out, pop).
-	 */
-	.macro TRY len, insn:vararg
-	mov	$(\len + 9), %r15
-	\insn
-	push	%rax
-	mov	$0xff, %eax
-	out	%eax, $PORT_VECTOR
-	pop	%rax
-	.endm
-
-	.macro TRY_RDMSR msr
-	mov	$\msr, %ecx
-	xor	%eax, %eax
-	xor	%edx, %edx
-	TRY	2, rdmsr
-	out	%eax, $PORT_REPORT
-	mov	%edx, %eax
-	out	%eax, $PORT_REPORT
-	.endm
-
-	.macro TRY_WRMSR msr, lo, hi
-	mov	$\msr, %ecx
-	mov	$\lo, %eax
-	mov	$\hi, %edx
-	TRY	2, wrmsr
-	.endm
 main:
 	xor	%eax, %eax
 	TRY	3, vmrun

@@ -196,6 +196,7 @@ int hvx_handle_pio(struct hvx_vcpu *vcpu, u16 port, u8 size, bool in,
 		memcpy(vcpu->pio_data, &vcpu->regs[HVX_RAX], size);
 	}
 	vcpu->pending = in ? HVX_IO_PIO_IN : HVX_IO_PIO_OUT;
+	vcpu->pending_rip = vcpu->rip;
 	run->exit_reason = KVM_EXIT_IO;
 	run->io.direction = in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
 	run->io.size = size;
@@ -280,6 +281,7 @@ int hvx_handle_mmio(struct hvx_vcpu *vcpu, u64 gpa, bool write)
 		.reg_high8 = insn.reg_high8,
 	};
 	vcpu->pending = HVX_IO_MMIO_READ;
+	vcpu->pending_rip = vcpu->rip;
 	return 0;
 }
 
@@ -304,6 +306,9 @@ int hvx_complete_io(struct hvx_vcpu *vcpu)
 	enum hvx_pending_io p = vcpu->pending;
 
 	vcpu->pending = HVX_IO_NONE;
+	/* User space moved RIP (a reset, say): the instruction is abandoned. */
+	if (vcpu->rip != vcpu->pending_rip)
+		return 1;
 	switch (p) {
 	case HVX_IO_PIO_IN:
 		return complete_pio_in(vcpu);

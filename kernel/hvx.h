@@ -106,6 +106,8 @@ struct hvx_vcpu {
 
 	/* [v] Instruction to finish on the next KVM_RUN. */
 	enum hvx_pending_io pending;
+	u64 pending_rip;		/* RIP of the instruction (completion is
+					 * dropped if user space moved RIP) */
 	u64 pending_next_rip;		/* RIP after the instruction */
 	struct hvx_pio {
 		u16 port;
@@ -124,6 +126,8 @@ struct hvx_vcpu {
 
 	u64 xcr0;			/* [v] guest XCR0 (XSETBV) */
 	unsigned long cr2;		/* [v] guest CR2 where the VMCB/VMCS lacks it (VMX) */
+	u64 cr8;			/* [v] guest TPR (CR8) */
+	int in_guest_cpu;		/* CPU the vCPU is in guest mode on, or -1 */
 	u64 apic_base;			/* [v] as KVM keeps it without an irqchip */
 	u64 dr[4];			/* [v] guest DR0-3 once the guest uses them */
 	bool dr_switch;			/* [v] DR0-3 are switched on each entry */
@@ -182,6 +186,21 @@ void hvx_vcpu_put(struct hvx_vcpu *vcpu);
 int hvx_vcpu_get_regs(struct hvx_vcpu *vcpu, struct kvm_regs *regs);
 int hvx_vcpu_set_regs(struct hvx_vcpu *vcpu, const struct kvm_regs *regs);
 void hvx_vcpu_reset_regs(struct hvx_vcpu *vcpu);
+void hvx_host_machine_check(void);
+
+/*
+ * Host state that neither VMRUN nor a VM exit switches and that the guest
+ * can change: XCR0, PKRU, DR0-3/DR6/DR7. Both backends call these with
+ * interrupts off, right around the world switch.
+ */
+struct hvx_host_state {
+	u32 pkru;
+	bool xcr0_switched;
+};
+void hvx_load_guest_state(struct hvx_vcpu *vcpu, struct hvx_host_state *h);
+void hvx_put_guest_state(struct hvx_vcpu *vcpu, struct hvx_host_state *h);
+void hvx_vcpu_init_host_state(void);
+bool hvx_cpu_enabled(int cpu);
 
 /* emulate.c: exits whose handling is the same on every backend */
 int hvx_handle_pio(struct hvx_vcpu *vcpu, u16 port, u8 size, bool in,

@@ -41,6 +41,8 @@ HVX_OP(set_rflags, void, (struct hvx_vcpu *vcpu, u64 rflags))
 HVX_OP(get_cpu_mode, void, (struct hvx_vcpu *vcpu, struct hvx_cpu_mode *mode))
 HVX_OP(get_efer, u64, (struct hvx_vcpu *vcpu))
 HVX_OP(set_efer, int, (struct hvx_vcpu *vcpu, u64 efer))
+/* Drop an event queued for injection (KVM_SET_REGS does, as in KVM). */
+HVX_OP(cancel_events, void, (struct hvx_vcpu *vcpu))
 HVX_OP(inject_exception, void, (struct hvx_vcpu *vcpu, u8 vector, bool has_error, u32 error))
 /* Fill buf with up to 15 instruction bytes the CPU saved, or return 0. */
 HVX_OP(insn_bytes, int, (struct hvx_vcpu *vcpu, u8 *buf))

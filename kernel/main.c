@@ -9,6 +9,8 @@
 #include <linux/moduleparam.h>
 #include <linux/cpu.h>
 #include <linux/smp.h>
+#include <linux/cpuhotplug.h>
+#include <linux/syscore_ops.h>
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
 #include <asm/special_insns.h>
@@ -57,14 +59,22 @@ static void hw_disable_one(void *unused)
 }
 
 /* Take a reference on hardware virtualization; enable it on first use. */
+bool hvx_cpu_enabled(int cpu)
+{
+	return cpumask_test_cpu(cpu, &hw_enabled);
+}
+
+/*
+ * Lock order: cpus_read_lock, then hw_lock - the hotplug callbacks below
+ * run with the hotplug lock held and take hw_lock.
+ */
 int hvx_hw_get(void)
 {
 	int r = 0;
 
+	cpus_read_lock();
 	mutex_lock(&hw_lock);
 	if (hw_users == 0) {
-		/* CPU hotplug is held off so that every online CPU is enabled. */
-		cpus_read_lock();
 		atomic_set(&hw_enable_failed, 0);
 		on_each_cpu(hw_enable_one, NULL, 1);
 		r = atomic_read(&hw_enable_failed);
@@ -74,24 +84,74 @@ int hvx_hw_get(void)
 					   r == -EBUSY ? hvx_ops->busy_reason :
 					   "virtualization is disabled on a CPU");
 		}
-		cpus_read_unlock();
 	}
 	if (!r)
 		hw_users++;
 	mutex_unlock(&hw_lock);
+	cpus_read_unlock();
 	return r;
 }
 
 void hvx_hw_put(void)
 {
+	cpus_read_lock();
 	mutex_lock(&hw_lock);
-	if (!WARN_ON_ONCE(hw_users == 0) && --hw_users == 0) {
-		cpus_read_lock();
+	if (!WARN_ON_ONCE(hw_users == 0) && --hw_users == 0)
 		on_each_cpu(hw_disable_one, NULL, 1);
-		cpus_read_unlock();
+	mutex_unlock(&hw_lock);
+	cpus_read_unlock();
+}
+
+/*
+ * A CPU that comes online while VMs exist is enabled too; one that goes
+ * offline is disabled first (its vCPUs' tasks have already moved away).
+ * If enabling fails there, the CPU stays off and a vCPU that lands on it
+ * does not enter the guest until it moves (enter_guest checks).
+ */
+static int hvx_cpu_online(unsigned int cpu)
+{
+	mutex_lock(&hw_lock);
+	if (hw_users) {
+		local_irq_disable();
+		hw_enable_one(NULL);
+		local_irq_enable();
 	}
 	mutex_unlock(&hw_lock);
+	return 0;
 }
+
+static int hvx_cpu_offline(unsigned int cpu)
+{
+	mutex_lock(&hw_lock);
+	if (hw_users) {
+		local_irq_disable();
+		hw_disable_one(NULL);
+		local_irq_enable();
+	}
+	mutex_unlock(&hw_lock);
+	return 0;
+}
+
+/* Suspend: only the boot CPU is left (the others went through hotplug). */
+static int hvx_suspend(void)
+{
+	if (hw_users)
+		hw_disable_one(NULL);
+	return 0;
+}
+
+static void hvx_resume(void)
+{
+	if (hw_users)
+		hw_enable_one(NULL);
+}
+
+static struct syscore_ops hvx_syscore_ops = {
+	.suspend = hvx_suspend,
+	.resume = hvx_resume,
+};
+
+static enum cpuhp_state hvx_cpuhp_state;
 
 /*
  * /sys/module/hvx/parameters/cpu_state: CR0, CR4 and EFER of every CPU,
@@ -179,25 +239,39 @@ static int __init hvx_init(void)
 	if (r)
 		return r;
 	hvx_ops = ops;
+	hvx_vcpu_init_host_state();
 	r = ops->setup();
 	if (r)
 		return r;
 	preempt_notifier_inc();
+	r = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "hvx:online",
+				      hvx_cpu_online, hvx_cpu_offline);
+	if (r < 0)
+		goto err_cpuhp;
+	hvx_cpuhp_state = r;
+	register_syscore_ops(&hvx_syscore_ops);
 	/* Registration of /dev/hvx is the last thing done: users come in. */
 	r = hvx_dev_init();
-	if (r) {
-		preempt_notifier_dec();
-		ops->unsetup();
-		return r;
-	}
+	if (r)
+		goto err_dev;
 	pr_info("loaded, backend %s\n", ops->name);
 	return 0;
+
+err_dev:
+	unregister_syscore_ops(&hvx_syscore_ops);
+	cpuhp_remove_state_nocalls(hvx_cpuhp_state);
+err_cpuhp:
+	preempt_notifier_dec();
+	ops->unsetup();
+	return r;
 }
 
 static void __exit hvx_exit(void)
 {
 	hvx_dev_exit();
 	WARN_ON(hw_users);
+	unregister_syscore_ops(&hvx_syscore_ops);
+	cpuhp_remove_state_nocalls(hvx_cpuhp_state);
 	preempt_notifier_dec();
 	hvx_ops->unsetup();
 }

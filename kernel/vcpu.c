@@ -8,6 +8,11 @@
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
 #include <asm/fpu/api.h>
+#include <asm/mce.h>
+#include <asm/debugreg.h>
+#include <asm/hw_breakpoint.h>
+#include <asm/fpu/xcr.h>
+#include <asm/special_insns.h>
 
 #include "hvx.h"
 
@@ -87,6 +92,7 @@ struct hvx_vcpu *hvx_vcpu_create(struct hvx_vm *vm, u32 id)
 	vcpu->id = id;
 	vcpu->seq = atomic64_inc_return(&vcpu_seq);
 	vcpu->last_cpu = -1;
+	vcpu->in_guest_cpu = -1;
 	vcpu->xcr0 = XFEATURE_MASK_FP;
 	mutex_init(&vcpu->mutex);
 	preempt_notifier_init(&vcpu->pn, &hvx_preempt_ops);
@@ -155,10 +161,9 @@ int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 	r = hvx_complete_io(vcpu);
 	if (r <= 0)		/* an error, or finishing it needs user space */
 		return r;
-	if (READ_ONCE(run->immediate_exit)) {
-		run->exit_reason = KVM_EXIT_INTR;
+	/* As KVM: -EINTR, and exit_reason stays what it was. */
+	if (READ_ONCE(run->immediate_exit))
 		return -EINTR;
-	}
 	/* The guest's FPU state becomes the task's until we return. */
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
 	for (;;) {
@@ -173,7 +178,75 @@ int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 			break;
 	}
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
+	/* What KVM reports with every exit (post_kvm_run_save in KVM). */
+	run->if_flag = !!(hvx_ops->get_rflags(vcpu) & X86_EFLAGS_IF);
+	run->cr8 = vcpu->cr8;
+	run->apic_base = vcpu->apic_base;
+	run->ready_for_interrupt_injection = 0;	/* no KVM_INTERRUPT yet */
 	return r;
+}
+
+static u64 host_xcr0;
+
+/*
+ * XCR0 is switched whenever the guest's differs, whatever the guest's
+ * CR4.OSXSAVE: the guest can set OSXSAVE without an exit, and must never
+ * run with the host's XCR0 (which could let XRSTOR load the host's PKRU).
+ * PKRU: a guest with CR4.PKE can WRPKRU; the host's is put back after.
+ * Debug registers: once the guest uses them, DR0-3 are the guest's in
+ * guest mode; the host's DR7 is disarmed before they are loaded, and the
+ * host's breakpoints are restored after (a VM exit clears DR7).
+ */
+void hvx_load_guest_state(struct hvx_vcpu *vcpu, struct hvx_host_state *h)
+{
+	h->xcr0_switched = host_xcr0 && vcpu->xcr0 != host_xcr0;
+	if (h->xcr0_switched)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
+	if (boot_cpu_has(X86_FEATURE_OSPKE))
+		h->pkru = rdpkru();
+	if (vcpu->dr_switch) {
+		if (hw_breakpoint_active())
+			set_debugreg(0, 7);
+		set_debugreg(vcpu->dr[0], 0);
+		set_debugreg(vcpu->dr[1], 1);
+		set_debugreg(vcpu->dr[2], 2);
+		set_debugreg(vcpu->dr[3], 3);
+	}
+}
+
+void hvx_put_guest_state(struct hvx_vcpu *vcpu, struct hvx_host_state *h)
+{
+	if (vcpu->dr_switch) {
+		get_debugreg(vcpu->dr[0], 0);
+		get_debugreg(vcpu->dr[1], 1);
+		get_debugreg(vcpu->dr[2], 2);
+		get_debugreg(vcpu->dr[3], 3);
+		set_debugreg(DR6_RESERVED, 6);
+	}
+	if (hw_breakpoint_active())
+		hw_breakpoint_restore();
+	if (boot_cpu_has(X86_FEATURE_OSPKE) && rdpkru() != h->pkru)
+		wrpkru(h->pkru);
+	if (h->xcr0_switched)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
+}
+
+void hvx_vcpu_init_host_state(void)
+{
+	host_xcr0 = boot_cpu_has(X86_FEATURE_XSAVE) ? xgetbv(XCR_XFEATURE_ENABLED_MASK) : 0;
+}
+
+/*
+ * A machine check that hit while the guest ran belongs to the host: hand
+ * it to the host's handler as if it came from user mode, as KVM does.
+ */
+void hvx_host_machine_check(void)
+{
+#ifdef CONFIG_X86_MCE
+	struct pt_regs regs = { .cs = 3, .flags = X86_EFLAGS_IF };
+
+	do_machine_check(&regs);
+#endif
 }
 
 int hvx_vcpu_get_regs(struct hvx_vcpu *vcpu, struct kvm_regs *regs)
@@ -206,6 +279,7 @@ int hvx_vcpu_set_regs(struct hvx_vcpu *vcpu, const struct kvm_regs *regs)
 	g[HVX_R12] = regs->r12; g[HVX_R13] = regs->r13;
 	g[HVX_R14] = regs->r14; g[HVX_R15] = regs->r15;
 	vcpu->rip = regs->rip;
+	hvx_ops->cancel_events(vcpu);
 	/* RFLAGS bit 1 is always one (SDM Vol. 1, 3.4.3 "EFLAGS Register"). */
 	hvx_ops->set_rflags(vcpu, regs->rflags | X86_EFLAGS_FIXED);
 	return 0;

@@ -68,7 +68,7 @@ void hvx_vm_get(struct hvx_vm *vm)
 }
 
 /* Unpin every page of a slot; its mappings must be gone already. */
-static void slot_free(struct hvx_vm *vm, struct hvx_memslot *slot)
+static void slot_unpin_all(struct hvx_vm *vm, struct hvx_memslot *slot)
 {
 	struct page *page;
 	unsigned long idx;
@@ -77,8 +77,14 @@ static void slot_free(struct hvx_vm *vm, struct hvx_memslot *slot)
 		unpin_user_pages_dirty_lock(&page, 1, !(slot->flags & KVM_MEM_READONLY));
 		vm->pinned_pages--;
 		atomic_long_dec(&hvx_stat_pinned_pages);
+		cond_resched();
 	}
 	xa_destroy(slot->pages);
+}
+
+static void slot_free(struct hvx_vm *vm, struct hvx_memslot *slot)
+{
+	slot_unpin_all(vm, slot);
 	kfree(slot->pages);
 	kfree(slot);
 }
@@ -131,8 +137,26 @@ static bool overlaps(struct hvx_vm *vm, u32 skip, u64 gpa, u64 npages)
  * flushes its ASID on its next entry because tlb_gen moved (svm.c). Only
  * then may the pages be unpinned.
  */
+static void kick_nothing(void *unused)
+{
+}
+
 static void slot_unmap(struct hvx_vm *vm, struct hvx_memslot *slot)
 {
+	int i, cpu;
+
+	/*
+	 * An interrupt makes every vCPU now in guest mode exit, so the wait
+	 * below is short even on a CPU without a timer tick; a vCPU that
+	 * enters after it blocks on mmu_sem behind us.
+	 */
+	mutex_lock(&vm->lock);
+	for (i = 0; i < HVX_MAX_VCPUS; i++) {
+		cpu = vm->vcpus[i] ? READ_ONCE(vm->vcpus[i]->in_guest_cpu) : -1;
+		if (cpu >= 0)
+			smp_call_function_single(cpu, kick_nothing, NULL, 0);
+	}
+	mutex_unlock(&vm->lock);
 	down_write(&vm->mmu_sem);
 	hvx_tdp_unmap_range(vm->tdp_root, slot->gpa, slot->npages);
 	vm->tlb_gen++;
@@ -159,6 +183,19 @@ static int slot_create(struct hvx_vm *vm, u32 id, u32 flags, u64 gpa,
 	slot->npages = npages;
 	slot->uaddr = uaddr;
 	vm->slots[id] = slot;
+	return 0;
+}
+
+/*
+ * A moved slot keeps its memory and its id; nothing is allocated, so the
+ * move cannot fail half-way. Its pages are pinned again on use.
+ */
+static int slot_move(struct hvx_vm *vm, struct hvx_memslot *slot, u64 gpa)
+{
+	slot_unmap(vm, slot);
+	slot_unpin_all(vm, slot);
+	xa_init(slot->pages);
+	slot->gpa = gpa;
 	return 0;
 }
 
@@ -211,9 +248,7 @@ static int set_region_locked(struct hvx_vm *vm,
 			return 0;	/* no flag hvx supports can change */
 		if (overlaps(vm, id, mem->guest_phys_addr, npages))
 			return -EEXIST;
-		slot_unmap(vm, old);
-		vm->slots[id] = NULL;
-		slot_free(vm, old);
+		return slot_move(vm, old, mem->guest_phys_addr);
 	} else if (overlaps(vm, id, mem->guest_phys_addr, npages)) {
 		return -EEXIST;
 	}

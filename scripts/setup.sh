@@ -3,7 +3,8 @@
 # run again: it only calls apt-get when a package is absent.
 set -e
 PKGS="build-essential binutils cpio gzip qemu-system-x86 linux-image-amd64 \
-linux-headers-amd64 busybox-static kmod"
+linux-headers-amd64 busybox-static kmod bochs bochsbios vgabios isolinux \
+syslinux-common genisoimage"
 
 missing=
 for p in $PKGS; do

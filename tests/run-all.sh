@@ -1,10 +1,10 @@
 #!/bin/sh
 # `make check`: the host-only unit tests, then the whole VM suite inside
-# each emulated machine. MACHINE=svm (the default: all) runs one machine.
+# the emulated machines: MACHINE=svm (the default), vmx, or all.
 # Ends with one line "N passed, N failed" over everything.
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
-machine=${MACHINE:-all}
+machine=${MACHINE:-svm}
 pass=0 fail=0
 
 count() {	# LOGFILE PREFIX: add the "PREFIX N passed, N failed" line to the totals
@@ -27,6 +27,10 @@ count build/unit.log "unit: "
 if [ "$machine" = all ] || [ "$machine" = svm ]; then
 	tests/machines/qemu-svm.sh --check 2>&1 | tee build/svm.log
 	count build/svm.log "svm: "
+fi
+if [ "$machine" = all ] || [ "$machine" = vmx ]; then
+	tests/machines/bochs-vmx.sh --check 2>&1 | tee build/vmx.log
+	count build/vmx.log "vmx: "
 fi
 
 echo "$pass passed, $fail failed"

@@ -96,6 +96,8 @@ static void unmap_level(u64 *table, int level, u64 start, u64 end)
 				unmap_level(tdp_table(*e), level - 1, addr,
 					    min(end, next));
 		}
+		if (level == 2)
+			cond_resched();
 		addr = next;
 	}
 }
@@ -118,6 +120,8 @@ static void free_level(u64 *table, int level)
 			if (present(table[i]))
 				free_level(tdp_table(table[i]), level - 1);
 	free_page((unsigned long)table);
+	if (level == 2)
+		cond_resched();
 }
 
 void hvx_tdp_free(void *root)

@@ -84,7 +84,6 @@ static struct hvx_tdp_fmt npt_fmt = {
 static u32 svm_max_asid;		/* highest usable ASID */
 static void *iopm;
 static void *msrpm;
-static u64 host_xcr0;
 
 struct svm_vcpu {
 	struct hvx_vcpu vcpu;		/* first: the core allocates vcpu_size */
@@ -93,7 +92,6 @@ struct svm_vcpu {
 	u32 asid;
 	u64 asid_gen;
 	u64 tlb_gen;
-	u64 cr8;
 	u64 vm_cr, hsave_pa;		/* the guest's view of the SVM MSRs */
 	u32 reinject;			/* EXITINTINFO to deliver again */
 	u32 reinject_err;
@@ -206,7 +204,6 @@ static int svm_setup(void)
 	}
 	svm_max_asid = ebx - 1;
 	npt_fmt.levels = pgtable_l5_enabled() ? 5 : 4;
-	host_xcr0 = boot_cpu_has(X86_FEATURE_XSAVE) ? xgetbv(XCR_XFEATURE_ENABLED_MASK) : 0;
 
 	for_each_possible_cpu(cpu) {
 		struct svm_cpu *sd = per_cpu_ptr(&svm_cpus, cpu);
@@ -342,7 +339,7 @@ static void svm_get_sregs(struct hvx_vcpu *vcpu, struct kvm_sregs *sregs)
 	sregs->cr2 = save->cr2;
 	sregs->cr3 = save->cr3;
 	sregs->cr4 = save->cr4;
-	sregs->cr8 = svm->cr8;
+	sregs->cr8 = vcpu->cr8;
 	sregs->efer = save->efer & ~EFER_SVME;
 	sregs->apic_base = vcpu->apic_base;
 }
@@ -395,7 +392,7 @@ static int svm_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *sregs)
 	save->cr2 = sregs->cr2;
 	save->cr3 = sregs->cr3;
 	save->cr4 = sregs->cr4;
-	svm->cr8 = sregs->cr8;
+	vcpu->cr8 = sregs->cr8 & 0xf;
 	save->efer = sregs->efer | EFER_SVME;
 	/* Paging turned on with LME set activates long mode, as MOV CR0 would. */
 	if ((sregs->efer & EFER_LME) && (sregs->cr0 & X86_CR0_PG))
@@ -444,6 +441,12 @@ static int svm_set_efer(struct hvx_vcpu *vcpu, u64 efer)
 {
 	to_svm(vcpu)->vmcb->save.efer = efer | EFER_SVME;
 	return 0;
+}
+
+static void svm_cancel_events(struct hvx_vcpu *vcpu)
+{
+	to_svm(vcpu)->vmcb->control.event_inj = 0;
+	to_svm(vcpu)->reinject = 0;
 }
 
 static void svm_inject_exception(struct hvx_vcpu *vcpu, u8 vector,
@@ -552,7 +555,7 @@ static void reset_state(struct svm_vcpu *svm, bool init)
 	s->dr6 = HVX_DR6_RESET;
 	s->dr7 = HVX_DR7_RESET;
 	s->g_pat = 0x0007040600070406ULL;	/* the power-on PAT */
-	svm->cr8 = 0;
+	svm->vcpu.cr8 = 0;
 	svm->vcpu.xcr0 = XFEATURE_MASK_FP;
 	svm->vcpu.dr_switch = false;
 	memset(svm->vcpu.dr, 0, sizeof(svm->vcpu.dr));
@@ -583,9 +586,10 @@ static void init_vmcb(struct svm_vcpu *svm)
 	/*
 	 * #AC and #DB are intercepted so that a guest whose IDT makes their
 	 * delivery raise them again cannot loop inside the CPU forever with
-	 * the host locked out (CVE-2015-5307, CVE-2015-8104).
+	 * the host locked out (CVE-2015-5307, CVE-2015-8104). #MC is the
+	 * host's: its handler runs right after the exit.
 	 */
-	c->intercept_exceptions = BIT(AC_VECTOR) | BIT(DB_VECTOR);
+	c->intercept_exceptions = BIT(AC_VECTOR) | BIT(DB_VECTOR) | BIT(MC_VECTOR);
 	/* DR0-7: trapped until the guest first uses them, then switched. */
 	c->intercept_dr = 0x00ff00ff;
 	c->iopm_base_pa = virt_to_phys(iopm);
@@ -669,22 +673,6 @@ out:
 	svm->reinject = 0;
 }
 
-static void load_guest_dr(struct hvx_vcpu *vcpu)
-{
-	set_debugreg(vcpu->dr[0], 0);
-	set_debugreg(vcpu->dr[1], 1);
-	set_debugreg(vcpu->dr[2], 2);
-	set_debugreg(vcpu->dr[3], 3);
-}
-
-static void save_guest_dr(struct hvx_vcpu *vcpu)
-{
-	get_debugreg(vcpu->dr[0], 0);
-	get_debugreg(vcpu->dr[1], 1);
-	get_debugreg(vcpu->dr[2], 2);
-	get_debugreg(vcpu->dr[3], 3);
-}
-
 /*
  * One trip into the guest. Interrupts are off from the last check for
  * pending work to the return to host state, which also keeps us on this
@@ -699,8 +687,8 @@ static bool enter_guest(struct svm_vcpu *svm)
 {
 	struct hvx_vcpu *vcpu = &svm->vcpu;
 	struct vmcb *vmcb = svm->vmcb;
+	struct hvx_host_state host;
 	struct svm_cpu *sd;
-	bool xcr0_switch;
 	int cpu;
 
 	local_irq_disable();
@@ -708,10 +696,15 @@ static bool enter_guest(struct svm_vcpu *svm)
 		local_irq_enable();
 		return false;
 	}
+	cpu = smp_processor_id();
+	if (unlikely(!hvx_cpu_enabled(cpu))) {
+		/* A CPU that came online (or resumed) without SVM turned on. */
+		local_irq_enable();
+		return false;
+	}
 	/* The guest's FPU state may have been saved by a context switch. */
 	if (test_thread_flag(TIF_NEED_FPU_LOAD))
 		switch_fpu_return();
-	cpu = smp_processor_id();
 	sd = per_cpu_ptr(&svm_cpus, cpu);
 	pick_asid(svm, sd, cpu);
 	reinject_event(svm);
@@ -720,32 +713,29 @@ static bool enter_guest(struct svm_vcpu *svm)
 	vmcb->save.rsp = vcpu->regs[HVX_RSP];
 	vmcb->save.rip = vcpu->rip;
 	vmcb->control.clean = 0;	/* hvx does not track VMCB changes */
+	vmcb->control.int_ctl = (vmcb->control.int_ctl & ~SVM_V_TPR_MASK) | (vcpu->cr8 & 0xf);
 
-	xcr0_switch = (vmcb->save.cr4 & X86_CR4_OSXSAVE) && vcpu->xcr0 != host_xcr0;
-	if (xcr0_switch)
-		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
-	if (vcpu->dr_switch)
-		load_guest_dr(vcpu);
-
+	hvx_load_guest_state(vcpu, &host);
+	WRITE_ONCE(vcpu->in_guest_cpu, cpu);
 	asm volatile("clgi" ::: "memory");
 	__hvx_svm_run(svm->vmcb_pa, vcpu->regs, page_to_phys(sd->host_vmcb));
 	asm volatile("stgi" ::: "memory");
+	WRITE_ONCE(vcpu->in_guest_cpu, -1);
+	hvx_put_guest_state(vcpu, &host);
 
-	if (vcpu->dr_switch) {
-		save_guest_dr(vcpu);
-		set_debugreg(DR6_RESERVED, 6);
-	}
-	/* #VMEXIT leaves DR7 cleared; give the host its breakpoints back. */
-	if (hw_breakpoint_active())
-		hw_breakpoint_restore();
-	if (xcr0_switch)
-		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
-
+	/* A VMRUN that failed its checks may not have flushed: flush again. */
+	if ((u32)vmcb->control.exit_code == (u32)SVM_EXIT_ERR &&
+	    vmcb->control.tlb_ctl == SVM_TLB_FLUSH_ALL)
+		sd->flush_all = true;
+	/* With V_INTR_MASKING a guest MOV to CR8 writes V_TPR (APM 15.21.4). */
+	vcpu->cr8 = vmcb->control.int_ctl & SVM_V_TPR_MASK;
 	vcpu->regs[HVX_RAX] = vmcb->save.rax;
 	vcpu->regs[HVX_RSP] = vmcb->save.rsp;
 	vcpu->rip = vmcb->save.rip;
 	vcpu->last_cpu = cpu;
 	vmcb->control.tlb_ctl = SVM_TLB_NOTHING;
+	if ((u32)vmcb->control.exit_code == SVM_EXIT_EXCP_BASE + MC_VECTOR)
+		hvx_host_machine_check();
 	local_irq_enable();
 	return true;
 }
@@ -903,6 +893,11 @@ static int handle_db(struct svm_vcpu *svm)
 	return 1;
 }
 
+static int handle_mc(struct svm_vcpu *svm)
+{
+	return 1;	/* the host's handler ran right after the exit */
+}
+
 static int handle_ac(struct svm_vcpu *svm)
 {
 	svm_inject_exception(&svm->vcpu, AC_VECTOR, true, 0);
@@ -922,8 +917,11 @@ static int handle_npf(struct svm_vcpu *svm)
 		return 1;
 	if (r != -ENOENT && r != -EPERM)
 		return r;	/* -EFAULT: the VMM's memory is gone, as KVM says */
-	/* No RAM there: MMIO, unless the CPU was fetching or walking tables. */
-	if (info & (SVM_NPF_FETCH | SVM_NPF_IN_WALK)) {
+	/*
+	 * No RAM there: MMIO, unless the CPU was fetching, walking tables or
+	 * delivering an event (the instruction at RIP did not cause it).
+	 */
+	if ((info & (SVM_NPF_FETCH | SVM_NPF_IN_WALK)) || (svm->reinject & SVM_EVT_VALID)) {
 		dump_vmcb(svm, "instruction fetch or page walk from MMIO");
 		return hvx_internal_error(&svm->vcpu, KVM_INTERNAL_ERROR_EMULATION, gpa);
 	}
@@ -946,6 +944,7 @@ static const svm_exit_handler exit_handlers[] = {
 	[SVM_EXIT_WRITE_DR0 ... SVM_EXIT_WRITE_DR7]	= handle_dr,
 	[SVM_EXIT_EXCP_BASE + DB_VECTOR]		= handle_db,
 	[SVM_EXIT_EXCP_BASE + AC_VECTOR]		= handle_ac,
+	[SVM_EXIT_EXCP_BASE + MC_VECTOR]		= handle_mc,
 	[SVM_EXIT_INTR]		= handle_nothing,
 	[SVM_EXIT_NMI]		= handle_nothing,
 	[SVM_EXIT_SMI]		= handle_nothing,
@@ -972,6 +971,10 @@ static const svm_exit_handler exit_handlers[] = {
 	[SVM_EXIT_MWAIT_COND]	= handle_ud,
 	[SVM_EXIT_XSETBV]	= handle_xsetbv,
 	[SVM_EXIT_RDPRU]	= handle_ud,
+	[SVM_EXIT_INVLPGB]	= handle_ud,
+	[SVM_EXIT_INVLPGB_ILLEGAL] = handle_ud,
+	[SVM_EXIT_MCOMMIT]	= handle_ud,
+	[SVM_EXIT_TLBSYNC]	= handle_ud,
 };
 
 static int handle_exit(struct svm_vcpu *svm)
@@ -1049,6 +1052,7 @@ const struct hvx_vendor_ops hvx_svm_ops = {
 	.get_cpu_mode		= svm_get_cpu_mode,
 	.get_efer		= svm_get_efer,
 	.set_efer		= svm_set_efer,
+	.cancel_events		= svm_cancel_events,
 	.inject_exception	= svm_inject_exception,
 	.insn_bytes		= svm_insn_bytes,
 	.vendor_msr_get		= svm_msr_get,

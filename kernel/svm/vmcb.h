@@ -166,7 +166,14 @@ static_assert(sizeof(struct vmcb) == 4096);
 #define SVM_SEG_G		BIT(11)
 
 /* int_ctl */
+#define SVM_V_TPR_MASK		0xf
 #define SVM_V_INTR_MASKING	BIT(24)
+
+/* Exit codes newer than the installed uapi <asm/svm.h> (APM Table C-1). */
+#define SVM_EXIT_INVLPGB		0x0a0
+#define SVM_EXIT_INVLPGB_ILLEGAL	0x0a1
+#define SVM_EXIT_MCOMMIT		0x0a3
+#define SVM_EXIT_TLBSYNC		0x0a4
 
 /* nested_ctl */
 #define SVM_NESTED_CTL_NP_ENABLE BIT_ULL(0)

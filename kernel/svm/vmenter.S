@@ -21,6 +21,7 @@
  */
 #include <linux/linkage.h>
 #include <asm/asm.h>
+#include <asm/nospec-branch.h>
 
 /* Offsets in regs[], in the order of the ModRM register numbers. */
 #define RCX	(1 * 8)
@@ -97,6 +98,14 @@ SYM_FUNC_START(__hvx_svm_run)
 	pop	%rax			/* host save area */
 	vmload	%rax
 	add	$8, %rsp		/* regs */
+
+	/*
+	 * The guest may have filled the return stack buffer with its own
+	 * targets: overwrite it before the host's first RET, and untrain
+	 * returns where the kernel's mitigation asks for it.
+	 */
+	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RETPOLINE
+	UNTRAIN_RET
 
 	/* Leave no guest value in a register the host might speculate on. */
 	xor	%ecx, %ecx

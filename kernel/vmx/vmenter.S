@@ -7,6 +7,13 @@
  * general-purpose registers other than RSP (which the VMCS holds) are
  * loaded from and saved to regs[].
  *
+ * IF is set just before VMLAUNCH/VMRESUME (the STI shadow covers the
+ * entry itself, and a VM exit clears IF again, SDM Vol. 3C, 28.5.3).
+ * Architecturally IF does not matter in VMX non-root operation with
+ * external-interrupt exiting, but a CPU model that keeps external
+ * interrupts masked by the IF the host had at entry (Bochs 2.7) would
+ * otherwise never leave a guest that spins with its own IF clear.
+ *
  * int __hvx_vmx_run(unsigned long *regs, bool launched)
  * Returns 0 after a VM exit, 1 when VMLAUNCH/VMRESUME failed (VMfail:
  * the VM-instruction error field says why).
@@ -70,10 +77,14 @@ SYM_FUNC_START(__hvx_vmx_run)
 	/* The VM exit comes back to hvx_vmx_exit with this very frame. */
 	UNWIND_HINT_SAVE
 	jnz	.Lresume
+	sti
 	vmlaunch
+	cli
 	jmp	.Lfail			/* VMLAUNCH only falls through on VMfail */
 .Lresume:
+	sti
 	vmresume
+	cli
 	jmp	.Lfail
 
 SYM_INNER_LABEL(hvx_vmx_exit, SYM_L_GLOBAL)
@@ -97,6 +108,8 @@ SYM_INNER_LABEL(hvx_vmx_exit, SYM_L_GLOBAL)
 	mov	%r14, R14(%rax)
 	mov	%r15, R15(%rax)
 	pop	RAX(%rax)
+	/* Overwrite the guest's return-stack-buffer entries before any RET. */
+	FILL_RETURN_BUFFER %rcx, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT
 	xor	%eax, %eax
 	jmp	.Lout
 

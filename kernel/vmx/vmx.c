@@ -62,12 +62,13 @@ static struct vmx_caps {
 struct vmx_cpu {
 	void *vmxon_region;
 	struct vmx_vcpu *current_vmcs;	/* the VMCS VMPTRLD'ed here */
+	struct list_head loaded;	/* every VMCS active here (irqs off to change) */
 };
 
 static DEFINE_PER_CPU(struct vmx_cpu, vmx_cpus);
 static void *io_bitmaps;		/* A and B: two pages, all ones */
 static void *msr_bitmap;
-static u64 host_xcr0, host_efer, host_pat;
+static u64 host_efer, host_pat;
 static DEFINE_IDA(vpid_ida);
 
 struct vmx_vcpu {
@@ -75,11 +76,12 @@ struct vmx_vcpu {
 	void *vmcs;
 	u64 vmcs_pa;
 	int loaded_cpu;			/* where the VMCS is active, -1 if clear */
+	struct list_head loaded_link;	/* in that CPU's vmx_cpu.loaded */
 	bool launched;
 	bool flush_tlb;			/* INVEPT before the next entry */
 	u16 vpid;
 	u64 tlb_gen;
-	u64 cr0, cr4, cr8;		/* the guest's own values */
+	u64 cr0, cr4;			/* the guest's own values */
 	u64 host_cr3, host_cr4;		/* what HOST_CR3/CR4 hold */
 	/* MSRs that VM exit does not switch: the guest's values. */
 	u64 kernel_gs_base, star, lstar, cstar, sfmask;
@@ -253,8 +255,16 @@ static int vmx_cpu_enable(void)
 	return 0;
 }
 
+static void clear_on_this_cpu(void *arg);
+
 static void vmx_cpu_disable(void)
 {
+	struct vmx_cpu *vc = this_cpu_ptr(&vmx_cpus);
+	struct vmx_vcpu *vmx, *tmp;
+
+	/* VMXOFF loses an active VMCS's cached state: clear them all first. */
+	list_for_each_entry_safe(vmx, tmp, &vc->loaded, loaded_link)
+		clear_on_this_cpu(vmx);
 	asm volatile("vmxoff" ::: "memory", "cc");
 	cr4_clear_bits(X86_CR4_VMXE);
 	this_cpu_ptr(&vmx_cpus)->current_vmcs = NULL;
@@ -310,12 +320,12 @@ static int vmx_setup(void)
 	r = read_caps();
 	if (r)
 		return r;
-	host_xcr0 = boot_cpu_has(X86_FEATURE_XSAVE) ? xgetbv(XCR_XFEATURE_ENABLED_MASK) : 0;
 	rdmsrl(MSR_EFER, host_efer);
 	rdmsrl(MSR_IA32_CR_PAT, host_pat);
 	for_each_possible_cpu(cpu) {
 		struct vmx_cpu *vc = per_cpu_ptr(&vmx_cpus, cpu);
 
+		INIT_LIST_HEAD(&vc->loaded);
 		vc->vmxon_region = (void *)get_zeroed_page(GFP_KERNEL);
 		if (!vc->vmxon_region)
 			goto err;
@@ -382,6 +392,7 @@ static void clear_on_this_cpu(void *arg)
 	vmcs_clear(vmx);
 	if (vc->current_vmcs == vmx)
 		vc->current_vmcs = NULL;
+	list_del(&vmx->loaded_link);
 	vmx->loaded_cpu = -1;
 }
 
@@ -411,7 +422,10 @@ static void vmx_vcpu_load(struct hvx_vcpu *vcpu, int cpu)
 		vmx->flush_tlb = true;
 		vmcs_load(vmx);
 		vc->current_vmcs = vmx;
+		local_irq_disable();
+		list_add(&vmx->loaded_link, &vc->loaded);
 		vmx->loaded_cpu = cpu;
+		local_irq_enable();
 		write_host_percpu(cpu);
 	} else if (vc->current_vmcs != vmx) {
 		vmcs_load(vmx);
@@ -572,7 +586,7 @@ static void vmx_get_sregs(struct hvx_vcpu *vcpu, struct kvm_sregs *sregs)
 	sregs->cr2 = vmx->vcpu.cr2;
 	sregs->cr3 = vmcs_readl(GUEST_CR3);
 	sregs->cr4 = vmx->cr4;
-	sregs->cr8 = vmx->cr8;
+	sregs->cr8 = vmx->vcpu.cr8;
 	sregs->efer = vmcs_read64(GUEST_IA32_EFER);
 	sregs->apic_base = vcpu->apic_base;
 }
@@ -621,7 +635,7 @@ static int vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *sregs)
 	vmcs_write32(GUEST_IDTR_LIMIT, sregs->idt.limit);
 	vcpu->cr2 = sregs->cr2;
 	vmcs_writel(GUEST_CR3, sregs->cr3);
-	vmx->cr8 = sregs->cr8;
+	vmx->vcpu.cr8 = sregs->cr8;
 	vmcs_write64(GUEST_IA32_EFER, sregs->efer);
 	set_cr4(vmx, sregs->cr4);
 	set_cr0(vmx, sregs->cr0);
@@ -670,6 +684,12 @@ static int vmx_set_efer(struct hvx_vcpu *vcpu, u64 efer)
 	vmcs_write64(GUEST_IA32_EFER, efer);
 	update_paging_mode(to_vmx(vcpu));
 	return 0;
+}
+
+static void vmx_cancel_events(struct hvx_vcpu *vcpu)
+{
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
+	to_vmx(vcpu)->idt_info = 0;
 }
 
 static void vmx_inject_exception(struct hvx_vcpu *vcpu, u8 vector,
@@ -741,7 +761,7 @@ static void reset_state(struct vmx_vcpu *vmx)
 	vmcs_writel(GUEST_SYSENTER_ESP, 0);
 	vmcs_writel(GUEST_SYSENTER_EIP, 0);
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
-	vmx->cr8 = 0;
+	vmx->vcpu.cr8 = 0;
 	vmx->vcpu.cr2 = 0;
 	vmx->vcpu.xcr0 = XFEATURE_MASK_FP;
 	vmx->vcpu.dr_switch = false;
@@ -783,8 +803,11 @@ static void init_vmcs(struct vmx_vcpu *vmx)
 	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, caps.sec);
 	vmcs_write32(VM_EXIT_CONTROLS, caps.exit);
 	vmcs_write32(VM_ENTRY_CONTROLS, caps.entry);
-	/* #AC and #DB exit, so a guest cannot loop delivering them (CVE-2015-5307/8104). */
-	vmcs_write32(EXCEPTION_BITMAP, BIT(AC_VECTOR) | BIT(DB_VECTOR));
+	/*
+	 * #AC and #DB exit, so a guest cannot loop delivering them
+	 * (CVE-2015-5307/8104); #MC exits because it is the host's.
+	 */
+	vmcs_write32(EXCEPTION_BITMAP, BIT(AC_VECTOR) | BIT(DB_VECTOR) | BIT(MC_VECTOR));
 	vmcs_write32(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write32(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write32(CR3_TARGET_COUNT, 0);
@@ -927,8 +950,9 @@ static void cache_exit_info(struct vmx_vcpu *vmx)
 static bool enter_guest(struct vmx_vcpu *vmx)
 {
 	struct hvx_vcpu *vcpu = &vmx->vcpu;
+	struct hvx_host_state hs;
 	struct host_msrs host;
-	bool xcr0_switch, failed;
+	bool failed;
 	int cpu;
 
 	local_irq_disable();
@@ -936,9 +960,14 @@ static bool enter_guest(struct vmx_vcpu *vmx)
 		local_irq_enable();
 		return false;
 	}
+	cpu = smp_processor_id();
+	if (unlikely(!hvx_cpu_enabled(cpu))) {
+		/* A CPU that came online (or resumed) outside VMX operation. */
+		local_irq_enable();
+		return false;
+	}
 	if (test_thread_flag(TIF_NEED_FPU_LOAD))
 		switch_fpu_return();
-	cpu = smp_processor_id();
 	if (vmx->flush_tlb || vmx->tlb_gen != vcpu->vm->tlb_gen) {
 		vmx->tlb_gen = vcpu->vm->tlb_gen;
 		invept_single(vmx);
@@ -947,47 +976,35 @@ static bool enter_guest(struct vmx_vcpu *vmx)
 	write_host_volatile(vmx);
 	vmcs_writel(GUEST_RIP, vcpu->rip);
 	vmcs_writel(GUEST_RSP, vcpu->regs[HVX_RSP]);
-	xcr0_switch = (vmx->cr4 & X86_CR4_OSXSAVE) && vcpu->xcr0 != host_xcr0;
-	if (xcr0_switch)
-		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
-	if (vcpu->dr_switch) {
-		set_debugreg(vcpu->dr[0], 0);
-		set_debugreg(vcpu->dr[1], 1);
-		set_debugreg(vcpu->dr[2], 2);
-		set_debugreg(vcpu->dr[3], 3);
-	}
+	hvx_load_guest_state(vcpu, &hs);
 	load_guest_msrs(vmx, &host);
 	/* CR2 is not in the VMCS: the guest's goes in by hand, right before entry. */
 	if (read_cr2() != vcpu->cr2)
 		write_cr2(vcpu->cr2);
 
+	WRITE_ONCE(vcpu->in_guest_cpu, cpu);
 	failed = __hvx_vmx_run(vcpu->regs, vmx->launched);
+	WRITE_ONCE(vcpu->in_guest_cpu, -1);
 
 	vcpu->cr2 = read_cr2();
 	load_host_msrs(vmx, &host);
 	load_fixmap_gdt(cpu);
 	invalidate_tss_limit();
-	if (vcpu->dr_switch) {
-		get_debugreg(vcpu->dr[0], 0);
-		get_debugreg(vcpu->dr[1], 1);
-		get_debugreg(vcpu->dr[2], 2);
-		get_debugreg(vcpu->dr[3], 3);
-		set_debugreg(HVX_DR6_RESET, 6);
-	}
-	if (hw_breakpoint_active())
-		hw_breakpoint_restore();
-	if (xcr0_switch)
-		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
+	hvx_put_guest_state(vcpu, &hs);
 	vmx->entry_failed = failed;
 	if (!failed) {
 		vmx->launched = true;
 		cache_exit_info(vmx);
 		vcpu->rip = vmcs_readl(GUEST_RIP);
 		vcpu->regs[HVX_RSP] = vmcs_readl(GUEST_RSP);
-		/* An NMI that exited belongs to the host: run its handler now. */
+		/* An NMI or #MC that exited belongs to the host: run its handler. */
 		if ((u16)vmx->exit_reason == EXIT_REASON_EXCEPTION_NMI &&
 		    (vmx->intr_info & INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI)
 			asm volatile("int $2");
+		else if ((u16)vmx->exit_reason == EXIT_REASON_MCE_DURING_VMENTRY ||
+			 ((u16)vmx->exit_reason == EXIT_REASON_EXCEPTION_NMI &&
+			  (vmx->intr_info & INTR_INFO_VECTOR_MASK) == MC_VECTOR))
+			hvx_host_machine_check();
 	}
 	vcpu->last_cpu = cpu;
 	local_irq_enable();
@@ -1145,7 +1162,7 @@ static int handle_cr(struct vmx_vcpu *vmx)
 		else if (cr == 4)
 			fault = guest_write_cr4(vmx, *r);
 		else if (cr == 8 && !(*r & ~15UL))
-			vmx->cr8 = *r;		/* the TPR of an APIC hvx does not have yet */
+			vmx->vcpu.cr8 = *r;		/* the TPR of an APIC hvx does not have yet */
 		else if (cr == 8)
 			fault = 1;
 		else
@@ -1154,7 +1171,7 @@ static int handle_cr(struct vmx_vcpu *vmx)
 	case 1:		/* MOV from CR (only CR8 exits) */
 		if (cr != 8)
 			goto unexpected;
-		*r = vmx->cr8;
+		*r = vmx->vcpu.cr8;
 		break;
 	case 3:		/* LMSW: bits 3:0 of CR0; it cannot clear PE */
 		fault = guest_write_cr0(vmx, (vmx->cr0 & ~0xeULL) | ((q >> 16) & 0xf));
@@ -1186,7 +1203,7 @@ static int handle_exception(struct vmx_vcpu *vmx)
 	u32 info = vmx->intr_info;
 	u8 vector = info & INTR_INFO_VECTOR_MASK;
 
-	if ((info & INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI)
+	if ((info & INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI || vector == MC_VECTOR)
 		return handle_nothing(vmx);	/* the host's, handled already */
 	if (vector == DB_VECTOR || vector == AC_VECTOR) {
 		vmx_inject_exception(&vmx->vcpu, vector, vector == AC_VECTOR, 0);
@@ -1214,7 +1231,7 @@ static int handle_ept_violation(struct vmx_vcpu *vmx)
 		return 1;
 	if (r != -ENOENT && r != -EPERM)
 		return r;
-	if ((q & EPT_QUAL_FETCH) || !(q & EPT_QUAL_FINAL)) {
+	if ((q & EPT_QUAL_FETCH) || !(q & EPT_QUAL_FINAL) || (vmx->idt_info & INTR_INFO_VALID)) {
 		dump_vmcs(vmx, "instruction fetch or page walk from MMIO");
 		return hvx_internal_error(&vmx->vcpu, KVM_INTERNAL_ERROR_EMULATION, gpa);
 	}
@@ -1299,6 +1316,8 @@ static int handle_exit(struct vmx_vcpu *vmx)
 	}
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
 	reinject_event(vmx);
+	if (basic == EXIT_REASON_MCE_DURING_VMENTRY)
+		return 1;	/* the host's handler ran; try again */
 	if (basic < ARRAY_SIZE(exit_handlers) && exit_handlers[basic])
 		return exit_handlers[basic](vmx);
 	dump_vmcs(vmx, "unexpected exit");
@@ -1348,6 +1367,7 @@ const struct hvx_vendor_ops hvx_vmx_ops = {
 	.get_cpu_mode		= vmx_get_cpu_mode,
 	.get_efer		= vmx_get_efer,
 	.set_efer		= vmx_set_efer,
+	.cancel_events		= vmx_cancel_events,
 	.inject_exception	= vmx_inject_exception,
 	.insn_bytes		= vmx_insn_bytes,
 	.vendor_msr_get		= vmx_msr_get,

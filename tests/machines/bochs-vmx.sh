@@ -8,7 +8,7 @@ set -e
 top=$(cd "$(dirname "$0")/../.." && pwd)
 job=check
 case ${1:-} in --bench) job=bench ;; --demo) job=demo ;; --debug) job=debug ;; esac
-extra=${2:+hvx.test=$2}
+extra="${2:+hvx.test=$2} ${3:+hvx.devs=$3}"
 kver=$("$top/scripts/kver.sh")
 out="$top/build/l1-bochs"
 iso="$out/iso"

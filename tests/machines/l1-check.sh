@@ -8,7 +8,7 @@ modprobe msr
 hvx probe; st=$?
 if [ $st -eq 0 ]; then result ok probe-verdict; else result FAIL probe-verdict "exit $st"; fi
 hvx probe --json > /tmp/probe.json; st=$?
-if [ $st -eq 0 ] && grep -q '"svm_available": *true' /tmp/probe.json; then
+if [ $st -eq 0 ] && grep -qE '"(svm|vmx)_available": *true' /tmp/probe.json; then
 	result ok probe-json
 else
 	result FAIL probe-json "exit $st"

@@ -26,4 +26,6 @@ guest_\name\()_end:
 	GUEST	state64
 	GUEST	ro64
 	GUEST	mmioadd64
+	GUEST	vmx64
+	GUEST	spin_cpuid
 	.section .note.GNU-stack, "", @progbits

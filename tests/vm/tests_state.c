@@ -29,6 +29,7 @@ int test_mmio(struct t *t);
 int test_touch_memory(struct t *t);
 int test_svm_insns(struct t *t);
 int test_cpuid(struct t *t);
+int test_vmx_insns(struct t *t);
 int test_invalid_state(struct t *t);
 int test_signal(struct t *t);
 int test_io_complete(struct t *t);
@@ -308,6 +309,7 @@ const struct vmtest vm_tests[] = {
 	{ "mmio", test_mmio, T_COMPARE, "MMIO loads/stores of 1/2/4/8 bytes" },
 	{ "touch_memory", test_touch_memory, T_COMPARE, "every page of two slots" },
 	{ "svm_insns", test_svm_insns, T_COMPARE, "SVM instructions and host MSRs" },
+	{ "vmx_insns", test_vmx_insns, T_COMPARE, "VMX instructions from the guest: #UD" },
 	{ "cpuid", test_cpuid, 0, "CPUID defaults (per device)" },
 	{ "invalid_state", test_invalid_state, T_COMPARE, "invalid guest state -> FAIL_ENTRY" },
 	{ "signal", test_signal, T_COMPARE, "signal -> -EINTR; immediate_exit" },

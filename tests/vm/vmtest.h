@@ -77,7 +77,12 @@ DECLARE_GUEST(hlt); DECLARE_GUEST(real_hello); DECLARE_GUEST(triple);
 DECLARE_GUEST(spin); DECLARE_GUEST(pm32); DECLARE_GUEST(lm64);
 DECLARE_GUEST(mmio64); DECLARE_GUEST(touch64); DECLARE_GUEST(svm64);
 DECLARE_GUEST(cpuid64); DECLARE_GUEST(state64); DECLARE_GUEST(ro64);
-DECLARE_GUEST(bench64); DECLARE_GUEST(mmioadd64);
+DECLARE_GUEST(bench64); DECLARE_GUEST(mmioadd64); DECLARE_GUEST(vmx64); DECLARE_GUEST(spin_cpuid);
+
+/* The L1 CPU's vendor, for the few expectations that differ. */
+bool host_is_amd(void);
+/* A guest that runs until stopped (see guests/spin_cpuid.S). */
+const uint8_t *spin_guest(size_t *len);
 
 /* A VM with mem_mb of RAM at 0 and one vCPU, guest image at GUEST_BASE. */
 int t_vm(struct t *t, unsigned int mem_mb, const uint8_t *img, size_t len);
