@@ -81,9 +81,9 @@ demo: setup
 	$(MAKE) all guests
 	tests/machines/demo.sh
 
-# MACHINE=svm (the default), vmx, or all. The Bochs (vmx) machine is not
-# in the default set until its whole suite passes: see README.
-MACHINE ?= svm
+# MACHINE=svm, vmx, or all (the default): which emulated machines
+# `make check` and `make bench` use.
+MACHINE ?= all
 bench: setup
 	$(MAKE) all guests
 	@if [ "$(MACHINE)" != vmx ]; then tests/machines/qemu-svm.sh --bench; fi

@@ -129,6 +129,7 @@ struct hvx_vcpu {
 	u64 cr8;			/* [v] guest TPR (CR8) */
 	int in_guest_cpu;		/* CPU the vCPU is in guest mode on, or -1 */
 	u64 apic_base;			/* [v] as KVM keeps it without an irqchip */
+	u64 hsave_pa;			/* [v] the guest's own VM_HSAVE_PA */
 	u64 dr[4];			/* [v] guest DR0-3 once the guest uses them */
 	bool dr_switch;			/* [v] DR0-3 are switched on each entry */
 	int last_cpu;			/* [v] CPU of the last entry, -1 if none */
@@ -186,6 +187,15 @@ void hvx_vcpu_put(struct hvx_vcpu *vcpu);
 int hvx_vcpu_get_regs(struct hvx_vcpu *vcpu, struct kvm_regs *regs);
 int hvx_vcpu_set_regs(struct hvx_vcpu *vcpu, const struct kvm_regs *regs);
 void hvx_vcpu_reset_regs(struct hvx_vcpu *vcpu);
+int hvx_check_sregs(const struct kvm_sregs *sregs);
+
+/* CR4 bits a guest may set (the rest are reserved or not virtualized). */
+#define HVX_CR4_GUEST_BITS						\
+	(X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE |		\
+	 X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE |	\
+	 X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT |		\
+	 X86_CR4_OSXSAVE | X86_CR4_FSGSBASE | X86_CR4_PCIDE |		\
+	 X86_CR4_SMEP | X86_CR4_SMAP)
 void hvx_host_machine_check(void);
 
 /*

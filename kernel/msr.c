@@ -8,6 +8,7 @@
  * host's MSRs.
  */
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include <asm/msr-index.h>
 #include <asm/processor.h>
 #include <asm/fpu/xcr.h>
@@ -43,6 +44,13 @@ static int get_msr(struct hvx_vcpu *vcpu, u32 msr, u64 *data)
 	case MSR_EFER:
 		*data = hvx_ops->get_efer(vcpu);
 		return 0;
+	case MSR_VM_HSAVE_PA:
+		/*
+		 * The guest's own copy. On Intel KVM accepts the MSR but
+		 * ignores writes; hvx does the same (hsave_pa stays 0).
+		 */
+		*data = vcpu->hsave_pa;
+		return 0;
 	default:
 		return hvx_ops->vendor_msr_get(vcpu, msr, data);
 	}
@@ -53,6 +61,12 @@ static int set_msr(struct hvx_vcpu *vcpu, u32 msr, u64 data)
 	switch (msr) {
 	case MSR_EFER:
 		return set_efer(vcpu, data);
+	case MSR_VM_HSAVE_PA:
+		if (!PAGE_ALIGNED(data) || data >> boot_cpu_data.x86_phys_bits)
+			return 1;
+		if (boot_cpu_has(X86_FEATURE_SVM))
+			vcpu->hsave_pa = data;
+		return 0;
 	default:
 		return hvx_ops->vendor_msr_set(vcpu, msr, data);
 	}

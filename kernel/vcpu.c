@@ -249,6 +249,31 @@ void hvx_host_machine_check(void)
 #endif
 }
 
+/*
+ * The checks KVM makes in KVM_SET_SREGS (kvm_is_valid_sregs and the APIC
+ * base): long mode needs CR4.PAE and EFER.LMA and a CR3 within the
+ * physical address width, LMA or CS.L without paging is refused, and so
+ * are reserved CR4 and APIC-base bits. -EINVAL, as KVM.
+ */
+int hvx_check_sregs(const struct kvm_sregs *sregs)
+{
+	u8 pa_bits = boot_cpu_data.x86_phys_bits;
+
+	if ((sregs->efer & EFER_LME) && (sregs->cr0 & X86_CR0_PG)) {
+		if (!(sregs->cr4 & X86_CR4_PAE) || !(sregs->efer & EFER_LMA))
+			return -EINVAL;
+		if (sregs->cr3 >> pa_bits)
+			return -EINVAL;
+	} else if ((sregs->efer & EFER_LMA) || sregs->cs.l) {
+		return -EINVAL;
+	}
+	if (sregs->cr4 & ~HVX_CR4_GUEST_BITS)
+		return -EINVAL;
+	if ((sregs->apic_base & 0x2ffULL) || (sregs->apic_base >> pa_bits))
+		return -EINVAL;
+	return 0;
+}
+
 int hvx_vcpu_get_regs(struct hvx_vcpu *vcpu, struct kvm_regs *regs)
 {
 	unsigned long *g = vcpu->regs;

@@ -1,10 +1,10 @@
 #!/bin/sh
 # `make check`: the host-only unit tests, then the whole VM suite inside
-# the emulated machines: MACHINE=svm (the default), vmx, or all.
+# the emulated machines: MACHINE=svm, vmx, or all (the default).
 # Ends with one line "N passed, N failed" over everything.
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
-machine=${MACHINE:-svm}
+machine=${MACHINE:-all}
 pass=0 fail=0
 
 count() {	# LOGFILE PREFIX: add the "PREFIX N passed, N failed" line to the totals

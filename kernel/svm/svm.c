@@ -92,7 +92,7 @@ struct svm_vcpu {
 	u32 asid;
 	u64 asid_gen;
 	u64 tlb_gen;
-	u64 vm_cr, hsave_pa;		/* the guest's view of the SVM MSRs */
+	u64 vm_cr;			/* the guest's view of VM_CR */
 	u32 reinject;			/* EXITINTINFO to deliver again */
 	u32 reinject_err;
 };
@@ -344,38 +344,11 @@ static void svm_get_sregs(struct hvx_vcpu *vcpu, struct kvm_sregs *sregs)
 	sregs->apic_base = vcpu->apic_base;
 }
 
-/* The checks KVM makes in KVM_SET_SREGS (kvm_is_valid_sregs): -EINVAL. */
-static bool sregs_valid(const struct kvm_sregs *sregs)
-{
-	u64 cr4_known = X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE |
-			X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE |
-			X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT |
-			X86_CR4_OSXSAVE | X86_CR4_FSGSBASE | X86_CR4_PCIDE |
-			X86_CR4_SMEP | X86_CR4_SMAP;
-
-	if ((sregs->efer & EFER_LME) && (sregs->cr0 & X86_CR0_PG)) {
-		if (!(sregs->cr4 & X86_CR4_PAE) || !(sregs->efer & EFER_LMA))
-			return false;
-		if (sregs->cr3 >> boot_cpu_data.x86_phys_bits)
-			return false;
-	} else if ((sregs->efer & EFER_LMA) || sregs->cs.l) {
-		return false;
-	}
-	return !(sregs->cr4 & ~cr4_known);
-}
-
 static int svm_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *sregs)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
 	struct vmcb_save *save = &svm->vmcb->save;
 
-	if (!sregs_valid(sregs))
-		return -EINVAL;
-	/* APIC base: reserved bits 7:0 and 9 must be clear (KVM: -EINVAL). */
-	if (sregs->apic_base & 0x2ffULL ||
-	    sregs->apic_base >> boot_cpu_data.x86_phys_bits)
-		return -EINVAL;
-	vcpu->apic_base = sregs->apic_base;
 	seg_to_vmcb(&save->cs, &sregs->cs);
 	seg_to_vmcb(&save->ds, &sregs->ds);
 	seg_to_vmcb(&save->es, &sregs->es);
@@ -480,9 +453,6 @@ static int svm_msr_get(struct hvx_vcpu *vcpu, u32 msr, u64 *data)
 	case MSR_VM_CR:
 		*data = svm->vm_cr;
 		return 0;
-	case MSR_VM_HSAVE_PA:
-		*data = svm->hsave_pa;
-		return 0;
 	case MSR_IA32_TSC:
 		*data = rdtsc() + svm->vmcb->control.tsc_offset;
 		return 0;
@@ -503,11 +473,6 @@ static int svm_msr_set(struct hvx_vcpu *vcpu, u32 msr, u64 data)
 			data = (data & ~(VM_CR_SVMDIS | VM_CR_LOCK)) |
 			       (svm->vm_cr & (VM_CR_SVMDIS | VM_CR_LOCK));
 		svm->vm_cr = data;
-		return 0;
-	case MSR_VM_HSAVE_PA:
-		if (!PAGE_ALIGNED(data) || data >> boot_cpu_data.x86_phys_bits)
-			return 1;
-		svm->hsave_pa = data;
 		return 0;
 	case MSR_IA32_TSC:
 		svm->vmcb->control.tsc_offset = data - rdtsc();

@@ -536,10 +536,31 @@ static void load_pdptrs(struct vmx_vcpu *vmx)
 	vmcs_write64(GUEST_PDPTR3, pdpte[3]);
 }
 
+/*
+ * The guest's CR0/CR4: the bits it owns from the hardware register (it
+ * changes them without exits), the trapped ones from hvx's copy.
+ */
+static u64 guest_cr0(struct vmx_vcpu *vmx)
+{
+	u64 mask = vmcs_readl(CR0_GUEST_HOST_MASK);
+
+	return (vmcs_readl(GUEST_CR0) & ~mask) | (vmx->cr0 & mask);
+}
+
+static u64 guest_cr4(struct vmx_vcpu *vmx)
+{
+	u64 mask = vmcs_readl(CR4_GUEST_HOST_MASK);
+
+	return (vmcs_readl(GUEST_CR4) & ~mask) | (vmx->cr4 & mask);
+}
+
 static void update_paging_mode(struct vmx_vcpu *vmx)
 {
 	u64 efer = vmcs_read64(GUEST_IA32_EFER);
 	u32 entry = vmcs_read32(VM_ENTRY_CONTROLS);
+
+	vmx->cr0 = guest_cr0(vmx);
+	vmx->cr4 = guest_cr4(vmx);
 
 	if ((vmx->cr0 & X86_CR0_PG) && (efer & EFER_LME))
 		efer |= EFER_LMA;
@@ -582,45 +603,19 @@ static void vmx_get_sregs(struct hvx_vcpu *vcpu, struct kvm_sregs *sregs)
 	sregs->gdt.limit = vmcs_read32(GUEST_GDTR_LIMIT);
 	sregs->idt.base = vmcs_readl(GUEST_IDTR_BASE);
 	sregs->idt.limit = vmcs_read32(GUEST_IDTR_LIMIT);
-	sregs->cr0 = vmx->cr0;
+	sregs->cr0 = guest_cr0(vmx);
 	sregs->cr2 = vmx->vcpu.cr2;
 	sregs->cr3 = vmcs_readl(GUEST_CR3);
-	sregs->cr4 = vmx->cr4;
+	sregs->cr4 = guest_cr4(vmx);
 	sregs->cr8 = vmx->vcpu.cr8;
 	sregs->efer = vmcs_read64(GUEST_IA32_EFER);
 	sregs->apic_base = vcpu->apic_base;
-}
-
-/* The checks KVM makes in KVM_SET_SREGS (kvm_is_valid_sregs): -EINVAL. */
-static bool sregs_valid(const struct kvm_sregs *sregs)
-{
-	u64 cr4_known = X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE |
-			X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE |
-			X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT |
-			X86_CR4_OSXSAVE | X86_CR4_FSGSBASE | X86_CR4_PCIDE |
-			X86_CR4_SMEP | X86_CR4_SMAP;
-
-	if ((sregs->efer & EFER_LME) && (sregs->cr0 & X86_CR0_PG)) {
-		if (!(sregs->cr4 & X86_CR4_PAE) || !(sregs->efer & EFER_LMA))
-			return false;
-		if (sregs->cr3 >> boot_cpu_data.x86_phys_bits)
-			return false;
-	} else if ((sregs->efer & EFER_LMA) || sregs->cs.l) {
-		return false;
-	}
-	return !(sregs->cr4 & ~cr4_known);
 }
 
 static int vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *sregs)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 
-	if (!sregs_valid(sregs))
-		return -EINVAL;
-	if (sregs->apic_base & 0x2ffULL ||
-	    sregs->apic_base >> boot_cpu_data.x86_phys_bits)
-		return -EINVAL;
-	vcpu->apic_base = sregs->apic_base;
 	seg_set(SEG_CS, &sregs->cs);
 	seg_set(SEG_DS, &sregs->ds);
 	seg_set(SEG_ES, &sregs->es);
@@ -659,9 +654,9 @@ static void vmx_get_cpu_mode(struct hvx_vcpu *vcpu, struct hvx_cpu_mode *m)
 	u32 cs_ar = vmcs_read32(GUEST_CS_AR_BYTES);
 	int i;
 
-	m->cr0 = vmx->cr0;
+	m->cr0 = guest_cr0(vmx);
 	m->cr3 = vmcs_readl(GUEST_CR3);
-	m->cr4 = vmx->cr4;
+	m->cr4 = guest_cr4(vmx);
 	m->efer = vmcs_read64(GUEST_IA32_EFER);
 	for (i = 0; i < 6; i++)
 		m->seg_base[i] = vmcs_readl(segs[i].base);
@@ -1120,6 +1115,8 @@ static int guest_write_cr0(struct vmx_vcpu *vmx, u64 val)
 {
 	u64 efer = vmcs_read64(GUEST_IA32_EFER);
 
+	vmx->cr4 = guest_cr4(vmx);
+	vmx->cr0 = guest_cr0(vmx);
 	if ((val >> 32) || ((val & X86_CR0_PG) && !(val & X86_CR0_PE)) ||
 	    ((val & X86_CR0_NW) && !(val & X86_CR0_CD)))
 		return 1;
@@ -1134,13 +1131,8 @@ static int guest_write_cr0(struct vmx_vcpu *vmx, u64 val)
 static int guest_write_cr4(struct vmx_vcpu *vmx, u64 val)
 {
 	u64 efer = vmcs_read64(GUEST_IA32_EFER);
-	u64 allowed = X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE |
-		      X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE |
-		      X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT |
-		      X86_CR4_OSXSAVE | X86_CR4_FSGSBASE | X86_CR4_PCIDE |
-		      X86_CR4_SMEP | X86_CR4_SMAP;
 
-	if ((val & ~allowed) || ((efer & EFER_LMA) && !(val & X86_CR4_PAE)))
+	if ((val & ~HVX_CR4_GUEST_BITS) || ((efer & EFER_LMA) && !(val & X86_CR4_PAE)))
 		return 1;
 	set_cr4(vmx, val);
 	update_paging_mode(vmx);
@@ -1174,7 +1166,7 @@ static int handle_cr(struct vmx_vcpu *vmx)
 		*r = vmx->vcpu.cr8;
 		break;
 	case 3:		/* LMSW: bits 3:0 of CR0; it cannot clear PE */
-		fault = guest_write_cr0(vmx, (vmx->cr0 & ~0xeULL) | ((q >> 16) & 0xf));
+		fault = guest_write_cr0(vmx, (guest_cr0(vmx) & ~0xeULL) | ((q >> 16) & 0xf));
 		break;
 	default:
 		goto unexpected;

@@ -15,5 +15,10 @@ done
 echo "L1: $(uname -r), $(nproc) CPUs, job $job"
 sh /hvx/l1-$job.sh
 echo "L1: job $job finished with status $?"
+# Bochs writes its serial file through a 4 KiB buffer: fill it so that the
+# last lines reach the file before the machine powers off.
+# The UART drains that at its own (emulated) speed: give it a moment.
+printf '%4000s\n' ' '
+sleep 2
 sync
 poweroff -f

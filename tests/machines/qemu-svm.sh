@@ -20,12 +20,12 @@ set +e
 if [ "$job" = demo ] && [ -t 0 ]; then
 	qemu-system-x86_64 -accel tcg -cpu max -m 1024 -smp 2 \
 		-kernel "/boot/vmlinuz-$kver" -initrd "$out/l1.cpio.gz" \
-		-append "console=ttyS0 quiet panic=-1 hvx.job=$job $extra" \
+		-append "console=ttyS0 quiet panic=-1 hvx.job=$job $extra loglevel=1" \
 		-nographic -no-reboot 2>&1 | tee "$log"
 else
 	timeout 1500 qemu-system-x86_64 -accel tcg -cpu max -m 1024 -smp 2 \
 		-kernel "/boot/vmlinuz-$kver" -initrd "$out/l1.cpio.gz" \
-		-append "console=ttyS0 quiet panic=-1 hvx.job=$job $extra" \
+		-append "console=ttyS0 quiet panic=-1 hvx.job=$job $extra loglevel=1" \
 		-display none -serial stdio -monitor none -no-reboot < /dev/null > "$log" 2>&1
 	st=$?
 	[ $st -eq 124 ] && echo "qemu-svm: TIMEOUT after 1500 s"
