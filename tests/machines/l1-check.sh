@@ -14,6 +14,12 @@ else
 	result FAIL probe-json "exit $st"
 fi
 
+# This machine's facts, recorded for the probe's unit tests
+# (tests/unit/probe-fixtures/ keeps the copies recorded from each emulator).
+echo "FACTS-BEGIN"
+hvx probe --dump-facts
+echo "FACTS-END"
+
 # Each VM test on one device: hvx-vmtest prints "ok NAME" or
 # "FAIL NAME: why" per test and writes its trace (exits, data, final
 # registers) to DIR/NAME.trace.

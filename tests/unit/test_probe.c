@@ -825,6 +825,59 @@ static void tables_consistent(void)
 	EXPECT(probe_cr4_bit_name(15) == NULL);
 }
 
+/*
+ * Recorded inside the emulated machines by `hvx probe --dump-facts`
+ * (tests/machines/l1-check.sh): the verdicts on the real CPU models.
+ */
+static void recorded_bochs_vmx(void)
+{
+	LOAD("bochs-corei7-skylake-x-recorded.facts", NULL);
+	EXPECT(R.vendor_kind == PROBE_VENDOR_INTEL);
+	EXPECT(R.intel.vmx);
+	EXPECT(R.intel.state == PROBE_VMX_LOCKED_ON);
+	EXPECT(R.intel.revision == 0x2b);
+	EXPECT(R.intel.vmcs_size == 0x1000);
+	EXPECT(R.intel.true_ctls);
+	EXPECT(R.intel.ept.v == PROBE_YES && R.intel.vpid.v == PROBE_YES);
+	EXPECT(R.intel.ug.v == PROBE_YES);
+	EXPECT(R.intel.fixed_ok.v == PROBE_YES);
+	EXPECT(R.owned.v == PROBE_NO);
+	EXPECT(R.verdict == PROBE_CAN_RUN);
+	EXPECT_IN(text, "hvx can run here (VMX)");
+}
+
+static void recorded_bochs_locked_off(void)
+{
+	LOAD("bochs-corei7-skylake-x-recorded.facts", "msr 0x3a 0x1\n");
+	EXPECT(R.intel.state == PROBE_VMX_LOCKED_OFF);
+	EXPECT(R.verdict == PROBE_CANNOT_RUN);
+	EXPECT_IN(R.reason, "locked off by firmware");
+}
+
+static void recorded_bochs_owned(void)
+{
+	/* The same CPU while kvm-intel holds it: CR4.VMXE set. */
+	LOAD("bochs-corei7-skylake-x-recorded.facts",
+	     "cpu=0 cr0=0x80050033 cr4=0x3326f0 efer=0xd01\n");
+	EXPECT(R.owned.v == PROBE_YES);
+	EXPECT(R.verdict == PROBE_CANNOT_RUN);
+}
+
+static void recorded_qemu_svm(void)
+{
+	LOAD("qemu-tcg-max-recorded.facts", NULL);
+	EXPECT(R.vendor_kind == PROBE_VENDOR_AMD);
+	EXPECT(R.hypervisor);
+	EXPECT(R.hv_sig_known && !strcmp(R.hv_sig, "TCGTCGTCGTCG"));
+	EXPECT(R.amd.state == PROBE_SVM_ALLOWED);
+	EXPECT(R.amd.npt);
+	EXPECT(R.amd.nasid == 16);
+	EXPECT(!(R.amd.features & (1u << 3)));	/* no NRIP save */
+	EXPECT(R.owned.v == PROBE_NO);
+	EXPECT(R.verdict == PROBE_CAN_RUN);
+	EXPECT_IN(text, "NRIPS                    absent");
+}
+
 int main(void)
 {
 	run("amd_allowed_tcg", amd_allowed_tcg);
@@ -842,6 +895,10 @@ int main(void)
 	run("amd_hsave_note", amd_hsave_note);
 	run("hygon_is_svm", hygon_is_svm);
 	run("intel_locked_on", intel_locked_on);
+	run("recorded_bochs_vmx", recorded_bochs_vmx);
+	run("recorded_bochs_locked_off", recorded_bochs_locked_off);
+	run("recorded_bochs_owned", recorded_bochs_owned);
+	run("recorded_qemu_svm", recorded_qemu_svm);
 	run("intel_no_vmx", intel_no_vmx);
 	run("intel_locked_off", intel_locked_off);
 	run("intel_locked_smx_only", intel_locked_smx_only);

@@ -38,12 +38,13 @@ static struct probe_report report;
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: hvx probe [--json] [--facts FILE]\n"
+		"usage: hvx probe [--json] [--facts FILE] [--dump-facts]\n"
 		"\n"
 		"Says whether hvx can run on this machine, and why not.\n"
 		"\n"
 		"  --json        print one JSON object instead of text\n"
 		"  --facts FILE  evaluate recorded facts instead of this machine\n"
+		"  --dump-facts  print what was gathered, as a facts file, and stop\n"
 		"  --help        this text\n"
 		"\n"
 		"MSRs are read from " MSR_DEV " (root); CR0/CR4 come from\n"
@@ -377,6 +378,7 @@ static void gather(struct probe_facts *f)
 
 struct probe_opts {
 	bool json;
+	bool dump;
 	const char *facts;
 };
 
@@ -388,7 +390,9 @@ static int parse_args(int argc, char **argv, struct probe_opts *o)
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (!strcmp(a, "--json")) {
+		if (!strcmp(a, "--dump-facts")) {
+			o->dump = true;
+		} else if (!strcmp(a, "--json")) {
 			o->json = true;
 		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
@@ -410,7 +414,7 @@ static int parse_args(int argc, char **argv, struct probe_opts *o)
 
 int cmd_probe(int argc, char **argv)
 {
-	struct probe_opts o = { .json = false, .facts = NULL };
+	struct probe_opts o = { .json = false, .dump = false, .facts = NULL };
 	int ret = parse_args(argc, argv, &o);
 
 	if (ret)
@@ -421,6 +425,10 @@ int cmd_probe(int argc, char **argv)
 			return EXIT_USAGE;
 	} else {
 		gather(&facts);
+	}
+	if (o.dump) {
+		probe_dump_facts(&facts, stdout);
+		return 0;
 	}
 	probe_eval(&facts, &report);
 	if (o.json)

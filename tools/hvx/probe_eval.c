@@ -1914,3 +1914,31 @@ void probe_render_json(const struct probe_report *r, FILE *out)
 	jw_close(&w, '}');
 	fputc('\n', out);
 }
+
+/* The inverse of probe_parse_facts: what was gathered, as a facts file. */
+void probe_dump_facts(const struct probe_facts *f, FILE *out)
+{
+	unsigned int i;
+
+	for (i = 0; i < PROBE_NCPUID; i++) {
+		const struct probe_cpuid *c = &f->cpuid[i];
+
+		if (c->present)
+			fprintf(out, "cpuid %#x 0 %#x %#x %#x %#x\n", probe_cpuid_leaves[i],
+				c->eax, c->ebx, c->ecx, c->edx);
+	}
+	for (i = 0; i < PROBE_NMSR; i++) {
+		const struct probe_val *v = &f->msr[i];
+
+		if (v->known)
+			fprintf(out, "msr %#x %#llx\n", probe_msrs[i].index,
+				(unsigned long long)v->v);
+		else
+			fprintf(out, "msr %#x unknown %s\n", probe_msrs[i].index, v->why);
+	}
+	for (i = 0; i < f->ncpus; i++)
+		fprintf(out, "cpu=%u cr0=%#llx cr4=%#llx efer=%#llx\n", f->cpus[i].cpu,
+			(unsigned long long)f->cpus[i].cr0,
+			(unsigned long long)f->cpus[i].cr4,
+			(unsigned long long)f->cpus[i].efer);
+}

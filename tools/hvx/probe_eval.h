@@ -151,6 +151,8 @@ int probe_parse_facts(struct probe_facts *f, const char *text,
 		      char *err, size_t errlen);
 int probe_parse_cpu_state(struct probe_facts *f, const char *text,
 			  char *err, size_t errlen);
+/* Write f in the facts-file format, so a machine can be recorded. */
+void probe_dump_facts(const struct probe_facts *f, FILE *out);
 
 /* --------------------------------------------------------------- report */
 
