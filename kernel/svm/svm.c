@@ -970,12 +970,7 @@ static int handle_exit(struct svm_vcpu *svm)
 		return exit_handlers[code](svm);
 	/* An exit nobody expects still reaches user space with its code. */
 	dump_vmcb(svm, "unexpected exit");
-	svm->vcpu.run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
-	svm->vcpu.run->internal.suberror = KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON;
-	svm->vcpu.run->internal.ndata = 2;
-	svm->vcpu.run->internal.data[0] = code;
-	svm->vcpu.run->internal.data[1] = svm->vcpu.last_cpu;
-	return 0;
+	return hvx_internal_error(&svm->vcpu, KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON, code);
 }
 
 static int svm_run(struct hvx_vcpu *vcpu)

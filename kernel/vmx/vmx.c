@@ -1313,12 +1313,7 @@ static int handle_exit(struct vmx_vcpu *vmx)
 	if (basic < ARRAY_SIZE(exit_handlers) && exit_handlers[basic])
 		return exit_handlers[basic](vmx);
 	dump_vmcs(vmx, "unexpected exit");
-	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
-	run->internal.suberror = KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON;
-	run->internal.ndata = 2;
-	run->internal.data[0] = reason;
-	run->internal.data[1] = vmx->vcpu.last_cpu;
-	return 0;
+	return hvx_internal_error(&vmx->vcpu, KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON, reason);
 }
 
 static int vmx_run(struct hvx_vcpu *vcpu)
