@@ -60,6 +60,7 @@ struct hvx_vendor_ops {
 #undef HVX_OP
 	const char *name;
 	const char *busy_reason;	/* why cpu_enable says -EBUSY, for the log */
+	const char *off_reason;		/* why it says -EOPNOTSUPP */
 	size_t vcpu_size;	/* the backend's vCPU embeds struct hvx_vcpu */
 	size_t vm_size;		/* the backend's VM embeds struct hvx_vm */
 	const struct hvx_tdp_fmt *tdp;	/* filled in by setup */

@@ -82,7 +82,8 @@ int hvx_hw_get(void)
 			on_each_cpu(hw_disable_one, NULL, 1);
 			pr_err_ratelimited("cannot create a VM: %s\n",
 					   r == -EBUSY ? hvx_ops->busy_reason :
-					   "virtualization is disabled on a CPU");
+					   r == -EOPNOTSUPP ? hvx_ops->off_reason :
+					   "entering virtualization failed on a CPU");
 		}
 	}
 	if (!r)

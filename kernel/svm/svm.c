@@ -991,6 +991,7 @@ static int svm_run(struct hvx_vcpu *vcpu)
 const struct hvx_vendor_ops hvx_svm_ops = {
 	.name			= "svm",
 	.busy_reason		= "another hypervisor (kvm_amd?) already has SVM enabled (EFER.SVME set)",
+	.off_reason		= "SVM is disabled by firmware (VM_CR.SVMDIS set); enable it in the firmware setup",
 	.vcpu_size		= sizeof(struct svm_vcpu),
 	.vm_size		= sizeof(struct hvx_vm),
 	.tdp			= &npt_fmt,

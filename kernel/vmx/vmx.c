@@ -1333,6 +1333,7 @@ static int vmx_run(struct hvx_vcpu *vcpu)
 const struct hvx_vendor_ops hvx_vmx_ops = {
 	.name			= "vmx",
 	.busy_reason		= "another hypervisor (kvm_intel?) is in VMX operation (CR4.VMXE set)",
+	.off_reason		= "VMX is locked off by firmware (IA32_FEATURE_CONTROL locked without VMXON outside SMX) or CR0/CR4 break the VMX fixed bits",
 	.vcpu_size		= sizeof(struct vmx_vcpu),
 	.vm_size		= sizeof(struct hvx_vm),
 	.tdp			= &ept_fmt,
