@@ -32,6 +32,10 @@
 /* KVM's limit on one slot (KVM_MEM_MAX_NR_PAGES). */
 #define HVX_MEM_MAX_NR_PAGES	((1UL << 31) - 1)
 
+/* Architectural reset values of DR6 and DR7 (SDM Vol. 3B, 18.2). */
+#define HVX_DR6_RESET		0xffff0ff0ULL
+#define HVX_DR7_RESET		0x400ULL
+
 #define hvx_err_ratelimited(fmt, ...) \
 	pr_err_ratelimited("hvx: " fmt, ##__VA_ARGS__)
 

@@ -36,9 +36,7 @@
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
 #include <asm/debugreg.h>
-#include <asm/hw_breakpoint.h>
 #include <asm/fpu/api.h>
-#include <asm/fpu/xcr.h>
 #include <asm/processor.h>
 #include <asm/io.h>
 #include <uapi/asm/svm.h>
@@ -53,9 +51,6 @@
 #define VM_CR_LOCK	BIT_ULL(3)
 #define VM_CR_VALID	0x1fULL		/* bits KVM lets a guest see (APM 15.30.1) */
 
-/* Architectural reset values of DR6 and DR7 (SDM Vol. 3B, 18.2). */
-#define HVX_DR6_RESET	0xffff0ff0ULL
-#define HVX_DR7_RESET	0x400ULL
 
 #define IOPM_PAGES	3		/* 12 KiB, APM 15.10.1 "I/O Permissions Map" */
 #define MSRPM_PAGES	2		/* 8 KiB, APM 15.11 "MSR Intercepts" */
@@ -427,6 +422,9 @@ static void svm_inject_exception(struct hvx_vcpu *vcpu, u8 vector,
 {
 	struct vmcb_control *c = &to_svm(vcpu)->vmcb->control;
 
+	/* Real mode pushes no error code (as KVM, which drops it there). */
+	if (!(to_svm(vcpu)->vmcb->save.cr0 & X86_CR0_PE))
+		has_error = false;
 	c->event_inj = vector | SVM_EVT_TYPE_EXCEPT | SVM_EVT_VALID |
 		       (has_error ? SVM_EVT_EV : 0);
 	c->event_inj_err = error;

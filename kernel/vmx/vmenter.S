@@ -7,13 +7,6 @@
  * general-purpose registers other than RSP (which the VMCS holds) are
  * loaded from and saved to regs[].
  *
- * IF is set just before VMLAUNCH/VMRESUME (the STI shadow covers the
- * entry itself, and a VM exit clears IF again, SDM Vol. 3C, 28.5.3).
- * Architecturally IF does not matter in VMX non-root operation with
- * external-interrupt exiting, but a CPU model that keeps external
- * interrupts masked by the IF the host had at entry (Bochs 2.7) would
- * otherwise never leave a guest that spins with its own IF clear.
- *
  * int __hvx_vmx_run(unsigned long *regs, bool launched)
  * Returns 0 after a VM exit, 1 when VMLAUNCH/VMRESUME failed (VMfail:
  * the VM-instruction error field says why).
@@ -77,14 +70,10 @@ SYM_FUNC_START(__hvx_vmx_run)
 	/* The VM exit comes back to hvx_vmx_exit with this very frame. */
 	UNWIND_HINT_SAVE
 	jnz	.Lresume
-	sti
 	vmlaunch
-	cli
 	jmp	.Lfail			/* VMLAUNCH only falls through on VMfail */
 .Lresume:
-	sti
 	vmresume
-	cli
 	jmp	.Lfail
 
 SYM_INNER_LABEL(hvx_vmx_exit, SYM_L_GLOBAL)

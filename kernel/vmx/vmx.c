@@ -30,9 +30,7 @@
 #include <asm/msr.h>
 #include <asm/debugreg.h>
 #include <asm/desc.h>
-#include <asm/hw_breakpoint.h>
 #include <asm/fpu/api.h>
-#include <asm/fpu/xcr.h>
 #include <asm/io.h>
 #include <asm/tlbflush.h>
 #include <asm/cpu_entry_area.h>
@@ -44,8 +42,6 @@
 int __hvx_vmx_run(unsigned long *regs, bool launched);
 extern const char hvx_vmx_exit[];
 
-#define HVX_DR6_RESET	0xffff0ff0ULL
-#define HVX_DR7_RESET	0x400ULL
 
 /* What the CPU offers, read once at load (SDM Vol. 3D, Appendix A). */
 static struct vmx_caps {
@@ -68,7 +64,7 @@ struct vmx_cpu {
 static DEFINE_PER_CPU(struct vmx_cpu, vmx_cpus);
 static void *io_bitmaps;		/* A and B: two pages, all ones */
 static void *msr_bitmap;
-static u64 host_efer, host_pat;
+static u64 host_efer, host_pat, host_sysenter_cs, host_sysenter_eip;
 static DEFINE_IDA(vpid_ida);
 
 struct vmx_vcpu {
@@ -322,6 +318,9 @@ static int vmx_setup(void)
 		return r;
 	rdmsrl(MSR_EFER, host_efer);
 	rdmsrl(MSR_IA32_CR_PAT, host_pat);
+	/* A VM exit loads these: they must be the host's (32-bit SYSENTER). */
+	rdmsrl(MSR_IA32_SYSENTER_CS, host_sysenter_cs);
+	rdmsrl(MSR_IA32_SYSENTER_EIP, host_sysenter_eip);
 	for_each_possible_cpu(cpu) {
 		struct vmx_cpu *vc = per_cpu_ptr(&vmx_cpus, cpu);
 
@@ -514,7 +513,12 @@ static void seg_get(int seg, struct kvm_segment *k)
  * EFER.LMA and the IA-32e-mode entry control follow paging.
  */
 #define CR0_TRAPPED	(X86_CR0_PE | X86_CR0_PG | X86_CR0_NE | X86_CR0_CD | X86_CR0_NW)
-#define CR4_TRAPPED	(X86_CR4_VMXE | X86_CR4_PAE)
+/*
+ * CR4: PAE (PDPTEs), MCE (the host's stays on: a machine check in the
+ * guest must reach the host) and every bit a guest may not set exit.
+ */
+#define CR4_TRAPPED	(X86_CR4_VMXE | X86_CR4_PAE | X86_CR4_MCE | \
+			 (~(u64)HVX_CR4_GUEST_BITS & 0xffffffffULL))
 
 static u64 hw_cr0(u64 cr0)
 {
@@ -584,7 +588,7 @@ static void set_cr4(struct vmx_vcpu *vmx, u64 cr4)
 {
 	vmx->cr4 = cr4;
 	vmcs_writel(CR4_READ_SHADOW, cr4);
-	vmcs_writel(GUEST_CR4, cr4 | caps.cr4_fixed0);
+	vmcs_writel(GUEST_CR4, cr4 | caps.cr4_fixed0 | (cr4_read_shadow() & X86_CR4_MCE));
 }
 
 static void vmx_get_sregs(struct hvx_vcpu *vcpu, struct kvm_sregs *sregs)
@@ -690,6 +694,9 @@ static void vmx_cancel_events(struct hvx_vcpu *vcpu)
 static void vmx_inject_exception(struct hvx_vcpu *vcpu, u8 vector,
 				 bool has_error, u32 error)
 {
+	/* Real mode pushes no error code; VM entry refuses one (SDM 27.2.1.3). */
+	if (!(guest_cr0(to_vmx(vcpu)) & X86_CR0_PE))
+		has_error = false;
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, vector | INTR_TYPE_HARD_EXCEPTION |
 		     INTR_INFO_VALID | (has_error ? INTR_INFO_DELIVER_CODE : 0));
 	vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, error);
@@ -781,8 +788,8 @@ static void write_host_constant(void)
 	store_idt(&idt);
 	vmcs_writel(HOST_IDTR_BASE, idt.address);
 	vmcs_writel(HOST_RIP, (unsigned long)hvx_vmx_exit);
-	vmcs_write32(HOST_IA32_SYSENTER_CS, __KERNEL_CS);
-	vmcs_writel(HOST_IA32_SYSENTER_EIP, 0);
+	vmcs_write32(HOST_IA32_SYSENTER_CS, host_sysenter_cs);
+	vmcs_writel(HOST_IA32_SYSENTER_EIP, host_sysenter_eip);
 	vmcs_write64(HOST_IA32_EFER, host_efer);
 	if (caps.exit & EXIT_LOAD_IA32_PAT)
 		vmcs_write64(HOST_IA32_PAT, host_pat);
@@ -988,8 +995,10 @@ static bool enter_guest(struct vmx_vcpu *vmx)
 	hvx_put_guest_state(vcpu, &hs);
 	vmx->entry_failed = failed;
 	if (!failed) {
-		vmx->launched = true;
 		cache_exit_info(vmx);
+		/* A VM entry that failed on guest state leaves the VMCS clear (SDM 27.8). */
+		if (!(vmx->exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
+			vmx->launched = true;
 		vcpu->rip = vmcs_readl(GUEST_RIP);
 		vcpu->regs[HVX_RSP] = vmcs_readl(GUEST_RSP);
 		/* An NMI or #MC that exited belongs to the host: run its handler. */
@@ -1132,7 +1141,7 @@ static int guest_write_cr4(struct vmx_vcpu *vmx, u64 val)
 {
 	u64 efer = vmcs_read64(GUEST_IA32_EFER);
 
-	if ((val & ~HVX_CR4_GUEST_BITS) || ((efer & EFER_LMA) && !(val & X86_CR4_PAE)))
+	if ((val & ~HVX_CR4_GUEST_BITS) || (val & ~caps.cr4_fixed1) || ((efer & EFER_LMA) && !(val & X86_CR4_PAE)))
 		return 1;
 	set_cr4(vmx, val);
 	update_paging_mode(vmx);
@@ -1298,6 +1307,8 @@ static int handle_exit(struct vmx_vcpu *vmx)
 		pr_info_ratelimited("exit %#x qual %#llx intr %#x idt %#x rip %#lx gpa %#llx\n",
 				    reason, vmx->exit_qual, vmx->intr_info, vmx->idt_info,
 				    vmx->vcpu.rip, vmx->exit_gpa);
+	if (basic == EXIT_REASON_MCE_DURING_VMENTRY)
+		return 1;	/* the host's handler ran; try again */
 	/* Bit 31: the VM entry failed on the guest state (SDM 27.8). */
 	if (reason & VMX_EXIT_REASONS_FAILED_VMENTRY) {
 		dump_vmcs(vmx, "VM entry failed: invalid guest state");
@@ -1308,8 +1319,6 @@ static int handle_exit(struct vmx_vcpu *vmx)
 	}
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
 	reinject_event(vmx);
-	if (basic == EXIT_REASON_MCE_DURING_VMENTRY)
-		return 1;	/* the host's handler ran; try again */
 	if (basic < ARRAY_SIZE(exit_handlers) && exit_handlers[basic])
 		return exit_handlers[basic](vmx);
 	dump_vmcs(vmx, "unexpected exit");
