@@ -108,6 +108,7 @@ struct hvx_vcpu {
 	/* [v] Guest GPRs; RAX/RSP/RIP live here too, the backend syncs them. */
 	unsigned long regs[HVX_NR_GPRS];
 	unsigned long rip;
+	unsigned long exit_rip;		/* [v] RIP at the last exit */
 
 	/* [v] Instruction to finish on the next KVM_RUN. */
 	enum hvx_pending_io pending;

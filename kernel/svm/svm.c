@@ -674,6 +674,9 @@ static bool enter_guest(struct svm_vcpu *svm)
 
 	vmcb->save.rax = vcpu->regs[HVX_RAX];
 	vmcb->save.rsp = vcpu->regs[HVX_RSP];
+	/* An instruction hvx completed ends its STI/MOV SS shadow too. */
+	if (vcpu->rip != vcpu->exit_rip)
+		vmcb->control.int_state &= ~SVM_INT_SHADOW;
 	vmcb->save.rip = vcpu->rip;
 	vmcb->control.clean = 0;	/* hvx does not track VMCB changes */
 	vmcb->control.int_ctl = (vmcb->control.int_ctl & ~SVM_V_TPR_MASK) | (vcpu->cr8 & 0xf);
@@ -695,6 +698,7 @@ static bool enter_guest(struct svm_vcpu *svm)
 	vcpu->regs[HVX_RAX] = vmcb->save.rax;
 	vcpu->regs[HVX_RSP] = vmcb->save.rsp;
 	vcpu->rip = vmcb->save.rip;
+	vcpu->exit_rip = vcpu->rip;
 	vcpu->last_cpu = cpu;
 	vmcb->control.tlb_ctl = SVM_TLB_NOTHING;
 	if ((u32)vmcb->control.exit_code == SVM_EXIT_EXCP_BASE + MC_VECTOR)

@@ -175,6 +175,9 @@ static_assert(sizeof(struct vmcb) == 4096);
 #define SVM_EXIT_MCOMMIT		0x0a3
 #define SVM_EXIT_TLBSYNC		0x0a4
 
+/* int_state */
+#define SVM_INT_SHADOW		BIT(0)
+
 /* nested_ctl */
 #define SVM_NESTED_CTL_NP_ENABLE BIT_ULL(0)
 

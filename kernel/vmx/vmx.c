@@ -639,6 +639,7 @@ static int vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *sregs)
 	set_cr4(vmx, sregs->cr4);
 	set_cr0(vmx, sregs->cr0);
 	update_paging_mode(vmx);
+	vmx->flush_tlb = true;	/* new CR3/paging: drop what the VPID cached */
 	return 0;
 }
 
@@ -976,6 +977,10 @@ static bool enter_guest(struct vmx_vcpu *vmx)
 		vmx->flush_tlb = false;
 	}
 	write_host_volatile(vmx);
+	/* An instruction hvx completed ends its STI/MOV SS blocking too. */
+	if (vcpu->rip != vcpu->exit_rip)
+		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
+			     vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) & ~3U);
 	vmcs_writel(GUEST_RIP, vcpu->rip);
 	vmcs_writel(GUEST_RSP, vcpu->regs[HVX_RSP]);
 	hvx_load_guest_state(vcpu, &hs);
@@ -1000,6 +1005,7 @@ static bool enter_guest(struct vmx_vcpu *vmx)
 		if (!(vmx->exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
 			vmx->launched = true;
 		vcpu->rip = vmcs_readl(GUEST_RIP);
+		vcpu->exit_rip = vcpu->rip;
 		vcpu->regs[HVX_RSP] = vmcs_readl(GUEST_RSP);
 		/* An NMI or #MC that exited belongs to the host: run its handler. */
 		if ((u16)vmx->exit_reason == EXIT_REASON_EXCEPTION_NMI &&
