@@ -20,7 +20,7 @@ cat > "$iso/isolinux/isolinux.cfg" <<CFG
 DEFAULT l1
 LABEL l1
   KERNEL /vmlinuz
-  APPEND initrd=/l1.gz console=ttyS0 quiet loglevel=1 panic=-1 hvx.job=$job $extra
+  APPEND initrd=/l1.gz console=ttyS0 quiet loglevel=1 panic=-1 hvx.job=$job hvx.pad=1 $extra
 CFG
 genisoimage -quiet -o "$out/l1.iso" -b isolinux/isolinux.bin -c isolinux/boot.cat \
 	-no-emul-boot -boot-load-size 4 -boot-info-table -J -R "$iso"
