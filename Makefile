@@ -57,10 +57,10 @@ $(B)/hvx-bench: $(BENCH_SRCS) $(LIB_SRCS) $(GUESTS) tests/vm/guests.S
 $(B)/tests/unit/test_probe: tests/unit/test_probe.c tools/hvx/probe_eval.c tools/hvx/probe_eval.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itools/hvx -o $@ tests/unit/test_probe.c tools/hvx/probe_eval.c
-$(B)/tests/unit/test_insn: tests/unit/test_insn.c kernel/x86/insn.c kernel/x86/insn.h
+$(B)/tests/unit/test_insn: tests/unit/test_insn.c tests/unit/unit.h kernel/x86/insn.c kernel/x86/insn.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ tests/unit/test_insn.c kernel/x86/insn.c
-$(B)/tests/unit/test_walk: tests/unit/test_walk.c kernel/x86/walk.c kernel/x86/walk.h
+$(B)/tests/unit/test_walk: tests/unit/test_walk.c tests/unit/unit.h kernel/x86/walk.c kernel/x86/walk.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ tests/unit/test_walk.c kernel/x86/walk.c
 $(B)/tests/unit/%: tests/unit/%.c $(LIB_SRCS)

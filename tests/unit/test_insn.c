@@ -10,26 +10,8 @@
 #include <string.h>
 
 #include "x86/insn.h"
+#include "unit.h"
 
-static int passed, failed;
-
-static void ok(const char *name)
-{
-	printf("ok %s\n", name);
-	passed++;
-}
-
-static void fail(const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("FAIL %s: ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	failed++;
-}
 
 /* "66 89 00" -> bytes; returns the count. */
 static unsigned int parse_hex(const char *s, u8 *out, unsigned int max)
@@ -854,6 +836,5 @@ int main(void)
 	test_opcodes();
 	test_values();
 	test_exhaustive();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return summary();
 }

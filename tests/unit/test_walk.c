@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "x86/walk.h"
+#include "unit.h"
 
 #define CR0_PE		(1ULL << 0)
 #define CR0_WP		(1ULL << 16)
@@ -49,25 +50,6 @@ static unsigned int nreads;
 static unsigned int entry_len;		/* expected table read size, 0: any */
 static unsigned int bad_len;
 
-static int passed, failed;
-
-static void ok(const char *name)
-{
-	printf("ok %s\n", name);
-	passed++;
-}
-
-static void fail(const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("FAIL %s: ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	failed++;
-}
 
 static int fake_read(void *opaque, u64 gpa, void *buf, unsigned int len)
 {
@@ -666,6 +648,5 @@ int main(void)
 	test_4level();
 	test_5level();
 	test_fetch();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return summary();
 }
