@@ -106,10 +106,7 @@ static long vcpu_ioctl_locked(struct hvx_vcpu *vcpu, unsigned int ioctl,
 	case KVM_SET_SREGS:
 		if (copy_from_user(&sregs, argp, sizeof(sregs)))
 			return -EFAULT;
-		if (hvx_check_sregs(&sregs))
-			return -EINVAL;
-		vcpu->apic_base = sregs.apic_base;
-		return hvx_ops->set_sregs(vcpu, &sregs);
+		return hvx_vcpu_set_sregs(vcpu, &sregs);
 	default:
 		return -EINVAL;
 	}

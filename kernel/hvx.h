@@ -193,7 +193,7 @@ void hvx_vcpu_put(struct hvx_vcpu *vcpu);
 int hvx_vcpu_get_regs(struct hvx_vcpu *vcpu, struct kvm_regs *regs);
 int hvx_vcpu_set_regs(struct hvx_vcpu *vcpu, const struct kvm_regs *regs);
 void hvx_vcpu_reset_regs(struct hvx_vcpu *vcpu);
-int hvx_check_sregs(const struct kvm_sregs *sregs);
+int hvx_vcpu_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *sregs);
 
 /* CR4 bits a guest may set (the rest are reserved or not virtualized). */
 #define HVX_CR4_GUEST_BITS						\

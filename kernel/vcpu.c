@@ -255,7 +255,7 @@ void hvx_host_machine_check(void)
  * physical address width, LMA or CS.L without paging is refused, and so
  * are reserved CR4 and APIC-base bits. -EINVAL, as KVM.
  */
-int hvx_check_sregs(const struct kvm_sregs *sregs)
+static int check_sregs(const struct kvm_sregs *sregs)
 {
 	u8 pa_bits = boot_cpu_data.x86_phys_bits;
 
@@ -272,6 +272,16 @@ int hvx_check_sregs(const struct kvm_sregs *sregs)
 	if ((sregs->apic_base & 0x2ffULL) || (sregs->apic_base >> pa_bits))
 		return -EINVAL;
 	return 0;
+}
+
+int hvx_vcpu_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *sregs)
+{
+	int r = check_sregs(sregs);
+
+	if (r)
+		return r;
+	vcpu->apic_base = sregs->apic_base;
+	return hvx_ops->set_sregs(vcpu, sregs);
 }
 
 int hvx_vcpu_get_regs(struct hvx_vcpu *vcpu, struct kvm_regs *regs)

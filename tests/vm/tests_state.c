@@ -19,24 +19,6 @@
 
 #include "vmtest.h"
 
-/* tests.c */
-int test_real_hello(struct t *t);
-int test_hlt(struct t *t);
-int test_triple_fault(struct t *t);
-int test_pm32(struct t *t);
-int test_lm64(struct t *t);
-int test_mmio(struct t *t);
-int test_touch_memory(struct t *t);
-int test_svm_insns(struct t *t);
-int test_cpuid(struct t *t);
-int test_vmx_insns(struct t *t);
-int test_invalid_state(struct t *t);
-int test_signal(struct t *t);
-int test_io_complete(struct t *t);
-int test_efault(struct t *t);
-int test_other_process(struct t *t);
-int test_bad_args(struct t *t);
-int test_killed_vmm(struct t *t);
 
 /* KVM_RUN with XMM0 and XMM7 holding pat, read back into out afterwards. */
 static long run_keeping_xmm(int fd, const uint64_t *pat, uint64_t *out)
@@ -63,7 +45,7 @@ static unsigned long fs_base(void)
 	return fs;
 }
 
-static int test_host_state(struct t *t)
+int test_host_state(struct t *t)
 {
 	static const uint64_t msrs[][2] = {
 		{ 0xc0000100, 0x00007f0011112222 }, { 0xc0000101, 0x00007f0033334444 },
@@ -121,7 +103,7 @@ static void hop_cpu(struct t *t, int n)
 }
 
 /* Every KVM_RUN on the next CPU: the vCPU moves between CPUs all the time. */
-static int test_migrate(struct t *t)
+int test_migrate(struct t *t)
 {
 	cpu_set_t all;
 
@@ -138,7 +120,7 @@ static int test_migrate(struct t *t)
 }
 
 /* A read-only slot: reads see memory, a write is an MMIO exit. */
-static int test_ro_slot(struct t *t)
+int test_ro_slot(struct t *t)
 {
 	uint64_t *ro;
 	struct kvm_regs r;
@@ -194,7 +176,7 @@ static void *vcpu_thread(void *arg)
 }
 
 /* Two vCPUs of one VM in two threads, each tagging its own pages. */
-static int test_two_vcpus(struct t *t)
+int test_two_vcpus(struct t *t)
 {
 	struct vcpu_job jobs[2] = {
 		{ .lo = 0x100000, .hi = 0x10000000, .rsp = 0x80000 },
@@ -237,7 +219,7 @@ static int test_two_vcpus(struct t *t)
 }
 
 /* An ADD on MMIO: KVM emulates it, hvx says it cannot (per device). */
-static int test_mmio_unsupported(struct t *t)
+int test_mmio_unsupported(struct t *t)
 {
 	CHECK_R(long_mode_guest(t, 4, GUEST_IMG(mmioadd64)));
 	if (t->is_kvm)
@@ -284,7 +266,7 @@ static int other_holds(struct t *t, const char *holder, const char *dev, int *er
 	return 0;
 }
 
-static int test_busy(struct t *t)
+int test_busy(struct t *t)
 {
 	int err;
 
@@ -299,30 +281,3 @@ static int test_busy(struct t *t)
 	CHECK_EQ(err, 0);
 	return 0;
 }
-
-const struct vmtest vm_tests[] = {
-	{ "real_hello", test_real_hello, T_COMPARE, "real mode: PIO of each size, REP OUTSB/INSB" },
-	{ "hlt", test_hlt, T_COMPARE, "HLT exit, RIP after it" },
-	{ "triple_fault", test_triple_fault, T_COMPARE, "triple fault -> SHUTDOWN" },
-	{ "pm32", test_pm32, T_COMPARE, "32-bit protected mode with the guest's paging" },
-	{ "lm64", test_lm64, T_COMPARE, "guest enters long mode itself" },
-	{ "mmio", test_mmio, T_COMPARE, "MMIO loads/stores of 1/2/4/8 bytes" },
-	{ "touch_memory", test_touch_memory, T_COMPARE, "every page of two slots" },
-	{ "svm_insns", test_svm_insns, T_COMPARE, "SVM instructions and host MSRs" },
-	{ "vmx_insns", test_vmx_insns, T_COMPARE, "VMX instructions from the guest: #UD" },
-	{ "cpuid", test_cpuid, 0, "CPUID defaults (per device)" },
-	{ "invalid_state", test_invalid_state, T_COMPARE, "invalid guest state -> FAIL_ENTRY" },
-	{ "signal", test_signal, T_COMPARE, "signal -> -EINTR; immediate_exit" },
-	{ "io_complete", test_io_complete, T_COMPARE, "IN completed under immediate_exit" },
-	{ "efault", test_efault, T_COMPARE, "slot without memory -> -EFAULT" },
-	{ "other_process", test_other_process, T_COMPARE, "fds from another process -> -EIO" },
-	{ "bad_args", test_bad_args, T_COMPARE, "bad ioctl arguments -> errno" },
-	{ "host_state", test_host_state, T_COMPARE, "syscall MSRs, FS/GS, XMM, DR0 kept apart" },
-	{ "migrate", test_migrate, T_COMPARE, "a vCPU moving between CPUs on every run" },
-	{ "ro_slot", test_ro_slot, T_COMPARE, "read-only slot: reads, writes as MMIO" },
-	{ "two_vcpus", test_two_vcpus, T_COMPARE, "two vCPUs of one VM at once" },
-	{ "mmio_unsupported", test_mmio_unsupported, 0, "ADD on MMIO (per device)" },
-	{ "busy", test_busy, T_HOST, "only one hypervisor holds SVM: -EBUSY" },
-	{ "killed_vmm", test_killed_vmm, T_HOST, "VMM killed mid-run frees everything" },
-};
-const int vm_ntests = sizeof(vm_tests) / sizeof(vm_tests[0]);

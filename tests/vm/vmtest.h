@@ -96,6 +96,31 @@ int real_mode_guest(struct t *t, const uint8_t *img, size_t len);
 int long_mode_guest(struct t *t, unsigned int mb, const uint8_t *img, size_t len);
 uint64_t report64(struct t *t, int i);
 
+/* The tests (tests.c, tests_state.c), listed in table.c. */
+int test_real_hello(struct t *t);
+int test_hlt(struct t *t);
+int test_triple_fault(struct t *t);
+int test_pm32(struct t *t);
+int test_lm64(struct t *t);
+int test_mmio(struct t *t);
+int test_touch_memory(struct t *t);
+int test_svm_insns(struct t *t);
+int test_vmx_insns(struct t *t);
+int test_cpuid(struct t *t);
+int test_invalid_state(struct t *t);
+int test_signal(struct t *t);
+int test_io_complete(struct t *t);
+int test_efault(struct t *t);
+int test_other_process(struct t *t);
+int test_bad_args(struct t *t);
+int test_host_state(struct t *t);
+int test_migrate(struct t *t);
+int test_ro_slot(struct t *t);
+int test_two_vcpus(struct t *t);
+int test_mmio_unsupported(struct t *t);
+int test_busy(struct t *t);
+int test_killed_vmm(struct t *t);
+
 extern const struct vmtest vm_tests[];
 extern const int vm_ntests;
 
