@@ -18,7 +18,7 @@ GUEST_SRCS  := $(wildcard guests/*.S)
 GUESTS      := $(patsubst guests/%.S,$(B)/guests/%.bin,$(GUEST_SRCS))
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all module tools guests unit check demo bench setup clean kver
+.PHONY: all module tools guests unit check demo bench setup clean kver selftests
 all: module tools
 
 kver:
@@ -26,7 +26,7 @@ kver:
 
 module:
 	@test -n "$(KVER)" || { scripts/kver.sh; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/kernel modules
+	flock /tmp/hvx-kbuild.lock $(MAKE) -C $(KDIR) M=$(CURDIR)/kernel modules
 
 tools: $(B)/hvx $(B)/hvx-vmtest $(B)/hvx-bench
 
@@ -63,6 +63,10 @@ $(B)/tests/unit/test_insn: tests/unit/test_insn.c tests/unit/unit.h kernel/x86/i
 $(B)/tests/unit/test_walk: tests/unit/test_walk.c tests/unit/unit.h kernel/x86/walk.c kernel/x86/walk.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ tests/unit/test_walk.c kernel/x86/walk.c
+# The APIC rules are header-only (kernel/irq/lapic.h).
+$(B)/tests/unit/test_lapic: tests/unit/test_lapic.c tests/unit/unit.h kernel/irq/lapic.h kernel/irq/irq.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ tests/unit/test_lapic.c
 $(B)/tests/unit/%: tests/unit/%.c $(LIB_SRCS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itools/hvx -o $@ $< $(LIB_SRCS)
@@ -70,11 +74,17 @@ $(B)/tests/unit/%: tests/unit/%.c $(LIB_SRCS)
 unit: $(UNIT_TESTS)
 	@scripts/run-unit.sh $(UNIT_TESTS)
 
+# KVM's own x86_64 selftests (Linux 6.1, from Debian's linux-source-6.1),
+# static, into build/selftests/; the emulated machines run them on hvx
+# and on KVM (tests/selftests/*.list). Cached: rebuilt when the tarball is.
+selftests:
+	scripts/build-selftests.sh
+
 setup:
 	scripts/setup.sh
 
 check: setup
-	$(MAKE) all guests
+	$(MAKE) all guests selftests
 	MACHINE=$(MACHINE) tests/run-all.sh
 
 demo: setup

@@ -19,8 +19,10 @@
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/uaccess.h>
+#include <linux/slab.h>
 
 #include "hvx.h"
+#include "irq/irq.h"
 
 /* KVM_CHECK_EXTENSION: only what hvx implements says yes. */
 static long check_extension(long cap)
@@ -29,7 +31,19 @@ static long check_extension(long cap)
 	case KVM_CAP_USER_MEMORY:
 	case KVM_CAP_DESTROY_MEMORY_REGION_WORKS:
 	case KVM_CAP_IMMEDIATE_EXIT:
+	case KVM_CAP_USER_NMI:
+	case KVM_CAP_VCPU_EVENTS:
+	case KVM_CAP_DEBUGREGS:
+	case KVM_CAP_MP_STATE:
 	case KVM_CAP_READONLY_MEM:
+	case KVM_CAP_IRQCHIP:
+	case KVM_CAP_IRQ_INJECT_STATUS:
+	case KVM_CAP_IOAPIC_POLARITY_IGNORED:
+	case KVM_CAP_PIT:
+	case KVM_CAP_PIT2:
+	case KVM_CAP_PIT_STATE2:
+	case KVM_CAP_ENABLE_CAP_VM:		/* KVM_CAP_MAX_VCPU_ID only */
+	case KVM_CAP_MMU_SHADOW_CACHE_CONTROL:	/* stored, no effect (vm.c) */
 		return 1;
 	case KVM_CAP_NR_MEMSLOTS:
 		return HVX_MAX_MEMSLOTS;
@@ -39,6 +53,13 @@ static long check_extension(long cap)
 		return HVX_MAX_VCPUS;
 	case KVM_CAP_MAX_VCPU_ID:
 		return HVX_MAX_VCPU_ID;
+	case KVM_CAP_EXT_CPUID:
+	case KVM_CAP_XSAVE:
+		return 1;
+	case KVM_CAP_XCRS:
+		return boot_cpu_has(X86_FEATURE_XSAVE);
+	case KVM_CAP_XSAVE2:
+		return hvx_xsave2_size();
 	default:
 		return 0;
 	}
@@ -80,6 +101,28 @@ static int vcpu_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* KVM_GET/SET_LAPIC: the register page, 1 KiB (api.rst 4.57, 4.58). */
+static long lapic_ioctl(struct hvx_vcpu *vcpu, unsigned int ioctl, void __user *argp)
+{
+	struct kvm_lapic_state *st;
+	long r;
+
+	if (!vcpu->apic)
+		return -EINVAL;		/* KVM's answer without an in-kernel LAPIC */
+	st = kzalloc(sizeof(*st), GFP_KERNEL_ACCOUNT);
+	if (!st)
+		return -ENOMEM;
+	if (ioctl == KVM_GET_LAPIC) {
+		r = hvx_lapic_get_state(vcpu, st);
+		if (!r && copy_to_user(argp, st, sizeof(*st)))
+			r = -EFAULT;
+	} else {
+		r = copy_from_user(st, argp, sizeof(*st)) ? -EFAULT : hvx_lapic_set_state(vcpu, st);
+	}
+	kfree(st);
+	return r;
+}
+
 static long vcpu_ioctl_locked(struct hvx_vcpu *vcpu, unsigned int ioctl,
 			      unsigned long arg)
 {
@@ -100,13 +143,87 @@ static long vcpu_ioctl_locked(struct hvx_vcpu *vcpu, unsigned int ioctl,
 			return -EFAULT;
 		return hvx_vcpu_set_regs(vcpu, &regs);
 	case KVM_GET_SREGS:
-		memset(&sregs, 0, sizeof(sregs));
-		hvx_ops->get_sregs(vcpu, &sregs);
+		hvx_vcpu_get_sregs(vcpu, &sregs);
 		return copy_to_user(argp, &sregs, sizeof(sregs)) ? -EFAULT : 0;
 	case KVM_SET_SREGS:
 		if (copy_from_user(&sregs, argp, sizeof(sregs)))
 			return -EFAULT;
 		return hvx_vcpu_set_sregs(vcpu, &sregs);
+	case KVM_INTERRUPT: {
+		struct kvm_interrupt irq;
+
+		if (copy_from_user(&irq, argp, sizeof(irq)))
+			return -EFAULT;
+		return hvx_vcpu_interrupt(vcpu, irq.irq);
+	}
+	case KVM_NMI:
+		return hvx_vcpu_nmi(vcpu);
+	case KVM_GET_MP_STATE: {
+		struct kvm_mp_state mp;
+
+		hvx_vcpu_get_mp_state(vcpu, &mp);
+		return copy_to_user(argp, &mp, sizeof(mp)) ? -EFAULT : 0;
+	}
+	case KVM_SET_MP_STATE: {
+		struct kvm_mp_state mp;
+
+		if (copy_from_user(&mp, argp, sizeof(mp)))
+			return -EFAULT;
+		return hvx_vcpu_set_mp_state(vcpu, &mp);
+	}
+	case KVM_GET_VCPU_EVENTS: {
+		struct kvm_vcpu_events ev;
+
+		hvx_vcpu_get_events(vcpu, &ev);
+		return copy_to_user(argp, &ev, sizeof(ev)) ? -EFAULT : 0;
+	}
+	case KVM_SET_VCPU_EVENTS: {
+		struct kvm_vcpu_events ev;
+
+		if (copy_from_user(&ev, argp, sizeof(ev)))
+			return -EFAULT;
+		return hvx_vcpu_set_events(vcpu, &ev);
+	}
+	case KVM_GET_DEBUGREGS: {
+		struct kvm_debugregs d;
+
+		hvx_vcpu_get_debugregs(vcpu, &d);
+		return copy_to_user(argp, &d, sizeof(d)) ? -EFAULT : 0;
+	}
+	case KVM_SET_DEBUGREGS: {
+		struct kvm_debugregs d;
+
+		if (copy_from_user(&d, argp, sizeof(d)))
+			return -EFAULT;
+		return hvx_vcpu_set_debugregs(vcpu, &d);
+	}
+	case KVM_GET_LAPIC:
+	case KVM_SET_LAPIC:
+		return lapic_ioctl(vcpu, ioctl, argp);
+	/* CPUID, MSRs, FPU/XSAVE/XCRs: the argument sizes vary, cpuid.c,
+	 * msr.c and state.c copy them. */
+	case KVM_SET_CPUID:
+		return hvx_vcpu_set_cpuid(vcpu, argp);
+	case KVM_SET_CPUID2:
+		return hvx_vcpu_set_cpuid2(vcpu, argp);
+	case KVM_GET_CPUID2:
+		return hvx_vcpu_get_cpuid2(vcpu, argp);
+	case KVM_GET_MSRS:
+	case KVM_SET_MSRS:
+		return hvx_vcpu_msr_io(vcpu, argp, ioctl == KVM_SET_MSRS);
+	case KVM_GET_FPU:
+		return hvx_vcpu_get_fpu(vcpu, argp);
+	case KVM_SET_FPU:
+		return hvx_vcpu_set_fpu(vcpu, argp);
+	case KVM_GET_XSAVE:
+	case KVM_GET_XSAVE2:
+		return hvx_vcpu_get_xsave(vcpu, argp, ioctl == KVM_GET_XSAVE2);
+	case KVM_SET_XSAVE:
+		return hvx_vcpu_set_xsave(vcpu, argp);
+	case KVM_GET_XCRS:
+		return hvx_vcpu_get_xcrs(vcpu, argp);
+	case KVM_SET_XCRS:
+		return hvx_vcpu_set_xcrs(vcpu, argp);
 	default:
 		return -EINVAL;
 	}
@@ -142,8 +259,9 @@ static int create_vcpu(struct hvx_vm *vm, unsigned long id)
 	char name[24];
 	int fd;
 
-	if (id >= HVX_MAX_VCPU_ID)
-		return -EINVAL;
+	fd = hvx_vm_check_vcpu_id(vm, id);
+	if (fd)
+		return fd;
 	vcpu = hvx_vcpu_create(vm, id);
 	if (IS_ERR(vcpu))
 		return PTR_ERR(vcpu);
@@ -166,6 +284,128 @@ static int vm_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/*
+ * The in-kernel PIC/IOAPIC and PIT (irq/irq.h). Errors in KVM's order:
+ * -EFAULT for an unreadable argument first, then -ENXIO without an
+ * irqchip (or a PIT).
+ */
+static long irqchip_ioctl(struct hvx_vm *vm, unsigned int ioctl, void __user *argp)
+{
+	struct kvm_irqchip *chip;
+	struct kvm_irq_level ev;
+	long r;
+
+	if (ioctl == KVM_IRQ_LINE || ioctl == KVM_IRQ_LINE_STATUS) {
+		if (copy_from_user(&ev, argp, sizeof(ev)))
+			return -EFAULT;
+		if (!smp_load_acquire(&vm->irqchip))
+			return -ENXIO;
+		ev.status = hvx_irq_line(vm, ev.irq, ev.level);
+		if (ioctl == KVM_IRQ_LINE_STATUS && copy_to_user(argp, &ev, sizeof(ev)))
+			return -EFAULT;
+		return 0;
+	}
+	/* KVM_GET_IRQCHIP / KVM_SET_IRQCHIP (api.rst 4.26, 4.27) */
+	chip = memdup_user(argp, sizeof(*chip));
+	if (IS_ERR(chip))
+		return PTR_ERR(chip);
+	if (ioctl == KVM_GET_IRQCHIP) {
+		r = hvx_irqchip_get(vm, chip);
+		if (!r && copy_to_user(argp, chip, sizeof(*chip)))
+			r = -EFAULT;
+	} else {
+		r = hvx_irqchip_set(vm, chip);
+	}
+	kfree(chip);
+	return r;
+}
+
+/* KVM_CREATE_PIT2 (api.rst 4.71); KVM ignores unknown flags and pad. */
+static int create_pit(struct hvx_vm *vm, u32 flags)
+{
+	struct hvx_pit *pit;
+	int r = -EEXIST;
+
+	mutex_lock(&vm->lock);
+	if (!vm->pit) {
+		r = -ENOMEM;
+		pit = hvx_pit_create(vm, flags);
+		if (pit) {
+			smp_store_release(&vm->pit, pit);
+			r = 0;
+		}
+	}
+	mutex_unlock(&vm->lock);
+	return r;
+}
+
+static long pit_ioctl(struct hvx_vm *vm, unsigned int ioctl, void __user *argp)
+{
+	struct hvx_pit *pit = smp_load_acquire(&vm->pit);
+	struct kvm_pit_config config;
+	struct kvm_pit_state2 ps2;
+	struct kvm_pit_state ps;
+	long r;
+
+	switch (ioctl) {
+	case KVM_CREATE_PIT:		/* the old form: speaker port included */
+		return create_pit(vm, KVM_PIT_SPEAKER_DUMMY);
+	case KVM_CREATE_PIT2:
+		if (copy_from_user(&config, argp, sizeof(config)))
+			return -EFAULT;
+		return create_pit(vm, config.flags);
+	case KVM_GET_PIT2:
+		if (!pit)
+			return -ENXIO;
+		hvx_pit_get_state(pit, &ps2);
+		return copy_to_user(argp, &ps2, sizeof(ps2)) ? -EFAULT : 0;
+	case KVM_SET_PIT2:
+		if (copy_from_user(&ps2, argp, sizeof(ps2)))
+			return -EFAULT;
+		if (!pit)
+			return -ENXIO;
+		mutex_lock(&vm->lock);
+		r = hvx_pit_set_state(pit, &ps2);
+		mutex_unlock(&vm->lock);
+		return r;
+	case KVM_GET_PIT:
+		if (copy_from_user(&ps, argp, sizeof(ps)))
+			return -EFAULT;
+		if (!pit)
+			return -ENXIO;
+		hvx_pit_get_state(pit, &ps2);
+		memcpy(ps.channels, ps2.channels, sizeof(ps.channels));
+		return copy_to_user(argp, &ps, sizeof(ps)) ? -EFAULT : 0;
+	default:			/* KVM_SET_PIT: the flags stay */
+		if (copy_from_user(&ps, argp, sizeof(ps)))
+			return -EFAULT;
+		if (!pit)
+			return -ENXIO;
+		mutex_lock(&vm->lock);
+		hvx_pit_get_state(pit, &ps2);
+		memcpy(ps2.channels, ps.channels, sizeof(ps2.channels));
+		r = hvx_pit_set_state(pit, &ps2);
+		mutex_unlock(&vm->lock);
+		return r;
+	}
+}
+
+/* KVM_GET_DIRTY_LOG (api.rst 4.8), KVM_ENABLE_CAP (4.37): vm.c does the work. */
+static long vm_struct_ioctl(struct hvx_vm *vm, unsigned int ioctl, void __user *argp)
+{
+	struct kvm_dirty_log log;
+	struct kvm_enable_cap cap;
+
+	if (ioctl == KVM_GET_DIRTY_LOG) {
+		if (copy_from_user(&log, argp, sizeof(log)))
+			return -EFAULT;
+		return hvx_vm_get_dirty_log(vm, &log);
+	}
+	if (copy_from_user(&cap, argp, sizeof(cap)))
+		return -EFAULT;
+	return hvx_vm_enable_cap(vm, &cap);
+}
+
 static long vm_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
 {
 	struct hvx_vm *vm = file->private_data;
@@ -182,6 +422,27 @@ static long vm_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
 		return hvx_vm_set_memory_region(vm, &mem);
 	case KVM_CHECK_EXTENSION:
 		return check_extension(arg);
+	case KVM_GET_DIRTY_LOG:
+	case KVM_ENABLE_CAP:
+		return vm_struct_ioctl(vm, ioctl, (void __user *)arg);
+	case KVM_SET_NR_MMU_PAGES:
+		return hvx_vm_set_nr_mmu_pages(vm, arg);
+	case KVM_GET_NR_MMU_PAGES:
+		return hvx_vm_get_nr_mmu_pages(vm);
+	case KVM_CREATE_IRQCHIP:
+		return hvx_irqchip_create(vm);
+	case KVM_IRQ_LINE:
+	case KVM_IRQ_LINE_STATUS:
+	case KVM_GET_IRQCHIP:
+	case KVM_SET_IRQCHIP:
+		return irqchip_ioctl(vm, ioctl, (void __user *)arg);
+	case KVM_CREATE_PIT:
+	case KVM_CREATE_PIT2:
+	case KVM_GET_PIT2:
+	case KVM_SET_PIT2:
+	case KVM_GET_PIT:
+	case KVM_SET_PIT:
+		return pit_ioctl(vm, ioctl, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -221,6 +482,21 @@ static long dev_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
 		return check_extension(arg);
 	case KVM_GET_VCPU_MMAP_SIZE:
 		return arg ? -EINVAL : HVX_VCPU_MMAP_PAGES * PAGE_SIZE;
+	case KVM_X86_GET_MCE_CAP_SUPPORTED: {
+		/* hvx emulates no machine-check banks: no MCG_CAP feature (KVM_CAP_MCE is 0). */
+		u64 caps = 0;
+
+		return copy_to_user((void __user *)arg, &caps, sizeof(caps)) ? -EFAULT : 0;
+	}
+	case KVM_GET_SUPPORTED_CPUID:
+		return hvx_get_supported_cpuid((void __user *)arg);
+	case KVM_GET_MSR_INDEX_LIST:
+		return hvx_get_msr_index_list((void __user *)arg);
+	/*
+	 * No MSR-based features (KVM_CAP_GET_MSR_FEATURES is 0): hvx offers
+	 * none of the capability MSRs KVM lists there, so the feature list
+	 * and KVM_GET_MSRS on this fd are unknown ioctls.
+	 */
 	default:
 		return -EINVAL;
 	}

@@ -19,6 +19,7 @@
 #include "hvx.h"
 #include "x86/insn.h"
 #include "x86/walk.h"
+#include "irq/irq.h"
 
 #define SEG_ES 0
 #define SEG_CS 1
@@ -87,14 +88,6 @@ int hvx_insn_len(struct hvx_vcpu *vcpu)
 	int r = decode_current(vcpu, &m, &insn);
 
 	return r ? r : insn.len;
-}
-
-int hvx_handle_hlt(struct hvx_vcpu *vcpu, u64 next_rip)
-{
-	vcpu->stat.halt_exits++;
-	vcpu->rip = next_rip;
-	vcpu->run->exit_reason = KVM_EXIT_HLT;
-	return 0;
 }
 
 /* ---- port I/O ---- */
@@ -178,6 +171,19 @@ int hvx_handle_pio(struct hvx_vcpu *vcpu, u16 port, u8 size, bool in,
 	vcpu->stat.io_exits++;
 	if (size != 1 && size != 2 && size != 4)
 		return hvx_internal_error(vcpu, KVM_INTERNAL_ERROR_EMULATION, port);
+	/* The PIC, PIT and ELCR in the kernel (string I/O to them goes to user space). */
+	if (!string && vcpu->vm->irqchip) {
+		u32 val = (u32)vcpu->regs[HVX_RAX];
+
+		if (!hvx_kernel_pio(vcpu, port, size, in, &val)) {
+			if (in && size == 4)
+				vcpu->regs[HVX_RAX] = val;	/* a 32-bit IN zero-extends */
+			else if (in)
+				memcpy(&vcpu->regs[HVX_RAX], &val, size);
+			vcpu->rip = next_rip;
+			return 1;
+		}
+	}
 	vcpu->pio = (struct hvx_pio) {
 		.port = port, .size = size, .count = 1, .string = string,
 		.rep = rep, .addr_bytes = addr_bytes,
@@ -208,9 +214,15 @@ int hvx_handle_pio(struct hvx_vcpu *vcpu, u16 port, u8 size, bool in,
 
 static int complete_ins(struct hvx_vcpu *vcpu)
 {
-	u32 i;
+	u32 i, n = vcpu->pio.count;
 
-	for (i = 0; i < vcpu->pio.count; i++) {
+	/*
+	 * User space may have changed rCX meanwhile: like KVM, store no more
+	 * elements than rCX still asks for (the rest of the data is dropped).
+	 */
+	if (vcpu->pio.rep)
+		n = min_t(u64, n, vcpu->regs[HVX_RCX] & addr_mask(vcpu->pio.addr_bytes));
+	for (i = 0; i < n; i++) {
 		if (string_access(vcpu, SEG_ES, HVX_RDI,
 				  vcpu->pio_data + i * vcpu->pio.size, true))
 			return -EFAULT;
@@ -262,6 +274,20 @@ int hvx_handle_mmio(struct hvx_vcpu *vcpu, u64 gpa, bool write)
 		hvx_err_ratelimited("cannot emulate the MMIO access at rip %#lx (gpa %#llx)\n",
 				    vcpu->rip, gpa);
 		return hvx_internal_error(vcpu, KVM_INTERNAL_ERROR_EMULATION, gpa);
+	}
+	/* The LAPIC and the IOAPIC in the kernel. */
+	if (vcpu->vm->irqchip) {
+		u64 data = 0;
+		bool store = insn.kind == HVX_INSN_MOV_STORE || insn.kind == HVX_INSN_MOV_STORE_IMM;
+
+		if (store)
+			data = hvx_insn_store_value(&insn, vcpu->regs[insn.reg]);
+		if (!hvx_kernel_mmio(vcpu, gpa, insn.mem_bytes, store, &data)) {
+			if (!store)
+				vcpu->regs[insn.reg] = hvx_insn_load_result(&insn, vcpu->regs[insn.reg], data);
+			vcpu->rip += insn.len;
+			return 1;
+		}
 	}
 	run->exit_reason = KVM_EXIT_MMIO;
 	run->mmio.phys_addr = gpa;

@@ -6,7 +6,7 @@
  *   [v]  vcpu->mutex (the vCPU's ioctls, KVM_RUN among them)
  *   [s]  vm->slots_lock
  *   [m]  vm->mmu_sem (held for reading around every guest entry, for
- *        writing while guest mappings are torn down)
+ *        writing while guest mappings are torn down or write-protected)
  *   [l]  vm->lock
  */
 #ifndef HVX_H
@@ -19,6 +19,8 @@
 #include <linux/ratelimit.h>
 #include <linux/mm_types.h>
 #include <linux/preempt.h>
+#include <linux/wait.h>
+#include <asm/irq_vectors.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
 
@@ -74,11 +76,15 @@ extern const struct hvx_vendor_ops *hvx_ops;
 
 struct hvx_memslot {
 	u32 id;			/* [c] */
-	u32 flags;		/* [s] KVM_MEM_READONLY */
-	u64 gpa;		/* [c] */
+	u32 flags;		/* [s] KVM_MEM_READONLY, KVM_MEM_LOG_DIRTY_PAGES */
+	u64 gpa;		/* [s] changed by a move */
 	u64 npages;		/* [c] */
 	u64 uaddr;		/* [c] */
 	struct xarray *pages;	/* [s] page index -> pinned struct page, filled on first touch */
+	/* [s] With KVM_MEM_LOG_DIRTY_PAGES: a bit per page written since the
+	 * last KVM_GET_DIRTY_LOG; a page is mapped writable only while its
+	 * bit is set (vm.c). NULL without logging. */
+	unsigned long *dirty_bitmap;
 };
 
 /* What a vCPU must finish on the next KVM_RUN after an exit to user space. */
@@ -94,6 +100,33 @@ enum hvx_reg {
 	HVX_RAX, HVX_RCX, HVX_RDX, HVX_RBX, HVX_RSP, HVX_RBP, HVX_RSI, HVX_RDI,
 	HVX_R8, HVX_R9, HVX_R10, HVX_R11, HVX_R12, HVX_R13, HVX_R14, HVX_R15,
 	HVX_NR_GPRS
+};
+
+/* The one event the next entry delivers (see event.c). */
+enum hvx_inj_type { HVX_INJ_NONE, HVX_INJ_EXCEPTION, HVX_INJ_NMI, HVX_INJ_EXTINT };
+struct hvx_inj {
+	u8 type;		/* enum hvx_inj_type */
+	u8 vector;
+	bool has_error;
+	u32 error;
+};
+
+/* vcpu->requests bits, set by any thread, cleared by the vCPU's. */
+#define HVX_REQ_EVENT		0	/* look at the event sources again */
+/* vcpu->apic_events bits, sent by other vCPUs' APICs. */
+#define HVX_APIC_INIT		0
+#define HVX_APIC_SIPI		1
+
+/* MSRs kept in software (msr.c); the backend keeps the ones it switches. */
+#define HVX_NR_VAR_MTRR		8
+struct hvx_msrs {
+	u64 mtrr_var[2 * HVX_NR_VAR_MTRR];	/* PHYSBASEn/PHYSMASKn from 0x200 */
+	u64 mtrr_fixed[11];		/* 0x250, 0x258-0x259, 0x268-0x26f */
+	u64 mtrr_def_type;
+	u64 misc_enable;
+	u64 tsc_adjust;
+	u64 mcg_status;
+	u64 ucode_rev;
 };
 
 struct hvx_vcpu {
@@ -137,10 +170,29 @@ struct hvx_vcpu {
 	u64 apic_base;			/* [v] as KVM keeps it without an irqchip */
 	u64 hsave_pa;			/* [v] the guest's own VM_HSAVE_PA */
 	u64 dr[4];			/* [v] guest DR0-3 once the guest uses them */
+	u64 dr6;			/* [v] guest DR6 where the VMCB/VMCS lacks it (VMX) */
 	bool dr_switch;			/* [v] DR0-3 are switched on each entry */
 	int last_cpu;			/* [v] CPU of the last entry, -1 if none */
 
 	struct fpu_guest guest_fpu;	/* [c] guest FPU/SSE/AVX state */
+	struct hvx_lapic *apic;		/* [c] local APIC, if the VM has an irqchip */
+	/* [v] Guest CPUID (cpuid.c): the KVM_SET_CPUID2 table once cpuid_set,
+	 * hvx's default model before. */
+	struct kvm_cpuid_entry2 *cpuid;
+	u32 cpuid_nent;
+	bool cpuid_set;
+	struct hvx_msrs msrs;		/* [v] */
+
+	/* Events (event.c). [v] unless marked [a]: atomic, any thread. */
+	unsigned long requests;		/* [a] HVX_REQ_* */
+	unsigned long apic_events;	/* [a] HVX_APIC_INIT, HVX_APIC_SIPI */
+	u8 sipi_vector;			/* [a] written before HVX_APIC_SIPI is set */
+	atomic_t nmi_queued;		/* [a] NMIs sent, not yet counted below */
+	u8 nmi_pending;			/* NMIs waiting for the guest to take them */
+	u32 mp_state;			/* KVM_MP_STATE_* */
+	int user_irq;			/* KVM_INTERRUPT vector waiting, or -1 */
+	struct hvx_inj inj;		/* delivered at the next entry */
+	wait_queue_head_t wq;		/* HLT and wait-for-SIPI sleep here */
 	struct hvx_vcpu_stat {
 		u64 exits, io_exits, mmio_exits, halt_exits, cpuid_exits,
 		    msr_exits, npf_exits, intr_exits;
@@ -154,12 +206,29 @@ struct hvx_vm {
 	struct mutex slots_lock;	/* memslots, pinning, NPT updates */
 	struct rw_semaphore mmu_sem;	/* see [m] above */
 	struct hvx_memslot *slots[HVX_MAX_MEMSLOTS];	/* [s] */
-	u64 tlb_gen;			/* [m] bumped when a mapping is removed */
+	u64 tlb_gen;			/* [m] bumped when a mapping is removed or
+					 * loses write access */
 	struct hvx_vcpu *vcpus[HVX_MAX_VCPUS];	/* [l] */
 	u32 nr_vcpus;			/* [l] */
 	unsigned long pinned_pages;	/* [s] */
 	void *tdp_root;			/* [s] top page of the NPT/EPT table */
+	/* In-kernel devices (irq/irq.h); set once under [l], never cleared
+	 * before the VM goes away. */
+	struct hvx_pic *pic;
+	struct hvx_ioapic *ioapic;
+	struct hvx_pit *pit;
+	bool irqchip;			/* KVM_CREATE_IRQCHIP done */
+	/* [l] Guest TSC = host TSC + tsc_offset: 0 when the first vCPU is
+	 * created, as KVM starts it, and the same on every vCPU. */
+	s64 tsc_offset;
+	bool tsc_started;
 	u64 tdp_root_pa;		/* [c] */
+	/* [l] KVM_CAP_MAX_VCPU_ID enabled on the VM, or the default set by the
+	 * first KVM_CREATE_VCPU; 0 until either happens. */
+	u32 max_vcpu_ids;
+	/* [s] KVM_GET/SET_NR_MMU_PAGES: stored, no effect (docs/api.md). */
+	unsigned long nr_mmu_pages;
+	bool nr_mmu_pages_set;		/* [s] user space chose nr_mmu_pages */
 };
 
 /* main.c */
@@ -183,6 +252,11 @@ struct hvx_memslot *hvx_gpa_to_slot(struct hvx_vm *vm, u64 gpa);
 int hvx_vm_map_gpa(struct hvx_vm *vm, u64 gpa, bool write);
 int hvx_read_guest(struct hvx_vm *vm, u64 gpa, void *buf, unsigned int len);
 int hvx_write_guest(struct hvx_vm *vm, u64 gpa, const void *buf, unsigned int len);
+int hvx_vm_get_dirty_log(struct hvx_vm *vm, const struct kvm_dirty_log *log);
+int hvx_vm_set_nr_mmu_pages(struct hvx_vm *vm, unsigned long n);
+unsigned long hvx_vm_get_nr_mmu_pages(struct hvx_vm *vm);
+int hvx_vm_enable_cap(struct hvx_vm *vm, const struct kvm_enable_cap *cap);
+int hvx_vm_check_vcpu_id(struct hvx_vm *vm, unsigned long id);
 
 /* vcpu.c */
 struct hvx_vcpu *hvx_vcpu_create(struct hvx_vm *vm, u32 id);
@@ -194,6 +268,12 @@ int hvx_vcpu_get_regs(struct hvx_vcpu *vcpu, struct kvm_regs *regs);
 int hvx_vcpu_set_regs(struct hvx_vcpu *vcpu, const struct kvm_regs *regs);
 void hvx_vcpu_reset_regs(struct hvx_vcpu *vcpu);
 int hvx_vcpu_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *sregs);
+void hvx_vcpu_get_sregs(struct hvx_vcpu *vcpu, struct kvm_sregs *sregs);
+u64 hvx_vcpu_apic_base(struct hvx_vcpu *vcpu);
+u64 hvx_guest_tsc(struct hvx_vcpu *vcpu);
+void hvx_vcpu_get_debugregs(struct hvx_vcpu *vcpu, struct kvm_debugregs *d);
+int hvx_vcpu_set_debugregs(struct hvx_vcpu *vcpu, const struct kvm_debugregs *d);
+u64 hvx_cr4_reserved(struct hvx_vcpu *vcpu);
 
 /* CR4 bits a guest may set (the rest are reserved or not virtualized). */
 #define HVX_CR4_GUEST_BITS						\
@@ -218,6 +298,21 @@ void hvx_put_guest_state(struct hvx_vcpu *vcpu, struct hvx_host_state *h);
 void hvx_vcpu_init_host_state(void);
 bool hvx_cpu_enabled(int cpu);
 
+/* event.c */
+void hvx_event_init(struct hvx_vcpu *vcpu);
+void hvx_event_reset(struct hvx_vcpu *vcpu);
+void hvx_queue_exception(struct hvx_vcpu *vcpu, u8 vector, bool has_error, u32 error);
+bool hvx_guest_mode_enter(struct hvx_vcpu *vcpu, int cpu);
+int hvx_vcpu_prepare_entry(struct hvx_vcpu *vcpu);
+bool hvx_vcpu_ready_for_interrupt(struct hvx_vcpu *vcpu);
+int hvx_vcpu_check_irq_window(struct hvx_vcpu *vcpu);
+int hvx_vcpu_interrupt(struct hvx_vcpu *vcpu, u32 irq);
+int hvx_vcpu_nmi(struct hvx_vcpu *vcpu);
+int hvx_vcpu_get_mp_state(struct hvx_vcpu *vcpu, struct kvm_mp_state *mp);
+int hvx_vcpu_set_mp_state(struct hvx_vcpu *vcpu, const struct kvm_mp_state *mp);
+int hvx_vcpu_get_events(struct hvx_vcpu *vcpu, struct kvm_vcpu_events *ev);
+int hvx_vcpu_set_events(struct hvx_vcpu *vcpu, const struct kvm_vcpu_events *ev);
+
 /* emulate.c: exits whose handling is the same on every backend */
 int hvx_handle_pio(struct hvx_vcpu *vcpu, u16 port, u8 size, bool in,
 		   bool string, bool rep, u8 addr_bytes, u64 next_rip);
@@ -228,17 +323,42 @@ int hvx_handle_hlt(struct hvx_vcpu *vcpu, u64 next_rip);
 int hvx_internal_error(struct hvx_vcpu *vcpu, u32 suberror, u64 raw);
 
 /* cpuid.c */
+void hvx_cpuid_init(void);
+void hvx_cpuid_free(struct hvx_vcpu *vcpu);
 int hvx_handle_cpuid(struct hvx_vcpu *vcpu, u64 next_rip);
+long hvx_get_supported_cpuid(struct kvm_cpuid2 __user *arg);
+long hvx_vcpu_set_cpuid2(struct hvx_vcpu *vcpu, struct kvm_cpuid2 __user *arg);
+long hvx_vcpu_set_cpuid(struct hvx_vcpu *vcpu, struct kvm_cpuid __user *arg);
+long hvx_vcpu_get_cpuid2(struct hvx_vcpu *vcpu, struct kvm_cpuid2 __user *arg);
+/* reg: CPUID_EAX..CPUID_EDX (asm/processor.h) */
+bool hvx_guest_cpuid_has(struct hvx_vcpu *vcpu, u32 leaf, u32 index, int reg, int bit);
+int hvx_guest_maxphyaddr(struct hvx_vcpu *vcpu);
+u64 hvx_guest_xcr0_allowed(struct hvx_vcpu *vcpu);
+u64 hvx_supported_xcr0(void);
 
 /* msr.c */
+void hvx_msrs_reset(struct hvx_vcpu *vcpu);
 int hvx_handle_rdmsr(struct hvx_vcpu *vcpu, u64 next_rip);
 int hvx_handle_wrmsr(struct hvx_vcpu *vcpu, u64 next_rip);
 int hvx_handle_xsetbv(struct hvx_vcpu *vcpu, u64 next_rip);
+int hvx_set_xcr0(struct hvx_vcpu *vcpu, u64 xcr0);
+long hvx_get_msr_index_list(struct kvm_msr_list __user *arg);
+long hvx_vcpu_msr_io(struct hvx_vcpu *vcpu, struct kvm_msrs __user *arg, bool write);
+
+/* state.c: FPU/XSAVE/XCR ioctls */
+long hvx_vcpu_get_fpu(struct hvx_vcpu *vcpu, struct kvm_fpu __user *arg);
+long hvx_vcpu_set_fpu(struct hvx_vcpu *vcpu, struct kvm_fpu __user *arg);
+int hvx_xsave2_size(void);
+long hvx_vcpu_get_xsave(struct hvx_vcpu *vcpu, void __user *arg, bool xsave2);
+long hvx_vcpu_set_xsave(struct hvx_vcpu *vcpu, void __user *arg);
+long hvx_vcpu_get_xcrs(struct hvx_vcpu *vcpu, struct kvm_xcrs __user *arg);
+long hvx_vcpu_set_xcrs(struct hvx_vcpu *vcpu, struct kvm_xcrs __user *arg);
 
 /* mmu/tdp.c: the second-level page table (NPT or EPT) */
 void *hvx_tdp_alloc_root(u64 *root_pa);
 int hvx_tdp_map(void *root, u64 gpa, u64 hpa, bool writable);
 void hvx_tdp_unmap_range(void *root, u64 gpa, u64 npages);
+bool hvx_tdp_write_protect(void *root, u64 gpa, u64 npages);
 void hvx_tdp_free(void *root);
 
 #endif

@@ -41,9 +41,25 @@ HVX_OP(set_rflags, void, (struct hvx_vcpu *vcpu, u64 rflags))
 HVX_OP(get_cpu_mode, void, (struct hvx_vcpu *vcpu, struct hvx_cpu_mode *mode))
 HVX_OP(get_efer, u64, (struct hvx_vcpu *vcpu))
 HVX_OP(set_efer, int, (struct hvx_vcpu *vcpu, u64 efer))
-/* Drop an event queued for injection (KVM_SET_REGS does, as in KVM). */
-HVX_OP(cancel_events, void, (struct hvx_vcpu *vcpu))
-HVX_OP(inject_exception, void, (struct hvx_vcpu *vcpu, u8 vector, bool has_error, u32 error))
+/* Power-on (init false) or INIT (true) register state (SDM Vol. 3A, 10.1.1). */
+HVX_OP(vcpu_reset, void, (struct hvx_vcpu *vcpu, bool init))
+/*
+ * Events (event.c). The backend delivers vcpu->inj at the next entry and
+ * puts an event whose delivery an exit interrupted back into vcpu->inj.
+ * interrupt_allowed: RFLAGS.IF set and no STI/MOV SS shadow;
+ * nmi_allowed: NMIs not blocked and no shadow; request_windows: exit as
+ * soon as the guest can take an interrupt / an NMI (false: stop asking).
+ */
+HVX_OP(interrupt_allowed, bool, (struct hvx_vcpu *vcpu))
+HVX_OP(nmi_allowed, bool, (struct hvx_vcpu *vcpu))
+HVX_OP(request_windows, void, (struct hvx_vcpu *vcpu, bool irq, bool nmi))
+HVX_OP(get_interrupt_shadow, u8, (struct hvx_vcpu *vcpu))	/* KVM_X86_SHADOW_INT_* */
+HVX_OP(set_interrupt_shadow, void, (struct hvx_vcpu *vcpu, u8 shadow))
+/* DR6 and DR7 (DR0-3 live in vcpu->dr). */
+HVX_OP(get_dr67, void, (struct hvx_vcpu *vcpu, u64 *dr6, u64 *dr7))
+HVX_OP(set_dr67, void, (struct hvx_vcpu *vcpu, u64 dr6, u64 dr7))
+HVX_OP(get_nmi_mask, bool, (struct hvx_vcpu *vcpu))
+HVX_OP(set_nmi_mask, void, (struct hvx_vcpu *vcpu, bool masked))
 /* Fill buf with up to 15 instruction bytes the CPU saved, or return 0. */
 HVX_OP(insn_bytes, int, (struct hvx_vcpu *vcpu, u8 *buf))
 HVX_OP(vendor_msr_get, int, (struct hvx_vcpu *vcpu, u32 msr, u64 *data))

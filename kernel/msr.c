@@ -1,85 +1,468 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * RDMSR, WRMSR and XSETBV from the guest. Every MSR not passed through by
- * the backend exits here; hvx knows a handful and answers all others with
- * #GP(0), as hardware does for an MSR it does not have (SDM Vol. 2B,
- * RDMSR: "#GP(0) if the value in ECX specifies a reserved or
- * unimplemented MSR address"). No guest RDMSR or WRMSR ever reaches the
- * host's MSRs.
+ * MSRs and XCR0. One table (msr_table below) holds every MSR hvx
+ * implements, with a get and a set handler that serve both the guest's
+ * RDMSR/WRMSR exits and user space's KVM_GET_MSRS/KVM_SET_MSRS (api.rst
+ * 4.18, 4.19); @host says which, since user space may set what a guest
+ * cannot (as in KVM). Handlers return 0, or 1 for "refused": #GP(0) for
+ * the guest, the end of the batch for user space.
+ *
+ * Every MSR not in the table is refused: the guest gets #GP(0), as
+ * hardware gives for an MSR it does not have (SDM Vol. 2B, RDMSR: "#GP(0)
+ * if the value in ECX specifies a reserved or unimplemented MSR
+ * address"). No guest RDMSR or WRMSR ever reaches the host's MSRs.
+ *
+ * Where the values live: the MSRs that the backend switches around
+ * VMRUN/VM entry (FS/GS/KERNEL_GS base, STAR, LSTAR, CSTAR, SFMASK,
+ * SYSENTER_*, PAT, TSC through its offset, and VM_CR on AMD) are kept by
+ * the backend and reached through its vendor_msr_get/set hooks; the
+ * guest uses most of those directly, without exits. The rest are kept
+ * here in vcpu->msrs, or by the in-kernel LAPIC (APIC base, TSC deadline,
+ * x2APIC registers) when the VM has one.
+ *
+ * KVM_GET_MSR_INDEX_LIST lists the table's MSRs that hold vCPU state and
+ * read back what was written, so that a save/restore of the whole list
+ * works; not listed: the read-only MTRRcap and MCG_CAP, VM_CR, and the
+ * x2APIC registers, which exist only in x2APIC mode (KVM_GET_LAPIC saves
+ * them). MTRRs are kept and checked as KVM keeps them; like KVM on NPT
+ * and EPT without non-coherent DMA, hvx does not apply them: guest memory
+ * is write-back, with the guest's PAT.
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <asm/msr-index.h>
+#include <asm/apicdef.h>
 #include <asm/processor.h>
 #include <asm/fpu/xcr.h>
 #include <asm/fpu/types.h>
 
 #include "hvx.h"
-
-u64 hvx_guest_xcr0_mask(void);
+#include "irq/irq.h"
 
 /* EFER bits a guest may set (APM Vol. 2, 3.1.7): SCE, LME, LMA, NXE. */
 #define EFER_GUEST_BITS (EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
+/* MISC_ENABLE bits that only hardware sets (SDM Vol. 4, table 2-2). */
+#define MISC_ENABLE_RO	(MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL | MSR_IA32_MISC_ENABLE_BTS_UNAVAIL)
+/* MTRRcap: WC and fixed ranges supported, 8 variable ranges (SDM Vol. 3A, 11.11.1). */
+#define MTRR_CAP	(BIT(10) | BIT(8) | HVX_NR_VAR_MTRR)
+#define UCODE_REV_DEFAULT	0x100000000ULL	/* what KVM reports */
 
-static int set_efer(struct hvx_vcpu *vcpu, u64 efer)
+/* Guest CPUID features the checks below look at. */
+#define CPUID_LM		0x80000001, 0, CPUID_EDX, 29
+#define CPUID_NX		0x80000001, 0, CPUID_EDX, 20
+#define CPUID_X2APIC		1, 0, CPUID_ECX, 21
+#define CPUID_TSC_ADJUST	7, 0, CPUID_EBX, 1
+
+static u64 rsvd_from(int bit)
+{
+	return bit >= 64 ? 0 : ~0ULL << bit;
+}
+
+/* 48-bit linear addresses: guests of hvx have no LA57. */
+static bool canonical(u64 v)
+{
+	return sign_extend64(v, 47) == v;
+}
+
+/* ---- handlers ---- */
+
+static int get_vendor(struct hvx_vcpu *vcpu, u32 msr, u64 *data, bool host)
+{
+	return hvx_ops->vendor_msr_get(vcpu, msr, data) ? 1 : 0;
+}
+
+static int set_vendor(struct hvx_vcpu *vcpu, u32 msr, u64 data, bool host)
+{
+	return hvx_ops->vendor_msr_set(vcpu, msr, data) ? 1 : 0;
+}
+
+/* FS/GS/KERNEL_GS base, LSTAR, CSTAR: #GP on a non-canonical address (SDM Vol. 4). */
+static int set_canonical(struct hvx_vcpu *vcpu, u32 msr, u64 data, bool host)
+{
+	if (!canonical(data))
+		return 1;
+	return set_vendor(vcpu, msr, data, host);
+}
+
+static int set_syscall(struct hvx_vcpu *vcpu, u32 msr, u64 data, bool host)
+{
+	if (msr == MSR_SYSCALL_MASK && (data >> 32))	/* bits 63:32 reserved */
+		return 1;
+	return set_vendor(vcpu, msr, data, host);
+}
+
+/*
+ * SYSENTER: CS is 32 bits wide in the VMCS; ESP/EIP are made canonical,
+ * as KVM does (Intel faults on non-canonical, AMD ignores bits 63:32).
+ */
+static int set_sysenter(struct hvx_vcpu *vcpu, u32 msr, u64 data, bool host)
+{
+	if (msr == MSR_IA32_SYSENTER_CS)
+		data = (u32)data;
+	else
+		data = sign_extend64(data, 47);
+	return set_vendor(vcpu, msr, data, host);
+}
+
+static int get_efer(struct hvx_vcpu *vcpu, u32 msr, u64 *data, bool host)
+{
+	*data = hvx_ops->get_efer(vcpu);
+	return 0;
+}
+
+static int set_efer(struct hvx_vcpu *vcpu, u32 msr, u64 data, bool host)
 {
 	struct hvx_cpu_mode m;
 	u64 old = hvx_ops->get_efer(vcpu);
 
-	/* SVME and the rest are reserved in the guest's CPUID: #GP. */
-	if (efer & ~EFER_GUEST_BITS)
+	/* SVME and the rest are not offered to guests: reserved. */
+	if (data & ~EFER_GUEST_BITS)
 		return 1;
-	hvx_ops->get_cpu_mode(vcpu, &m);
-	/* LME cannot change while paging is on (APM 14.6.1). */
-	if ((m.cr0 & X86_CR0_PG) && ((efer ^ old) & EFER_LME))
-		return 1;
-	/* LMA is the processor's; a write does not change it. */
-	efer = (efer & ~EFER_LMA) | (old & EFER_LMA);
-	return hvx_ops->set_efer(vcpu, efer);
-}
-
-static int get_msr(struct hvx_vcpu *vcpu, u32 msr, u64 *data)
-{
-	switch (msr) {
-	case MSR_EFER:
-		*data = hvx_ops->get_efer(vcpu);
-		return 0;
-	case MSR_VM_HSAVE_PA:
-		/*
-		 * The guest's own copy. On Intel KVM accepts the MSR but
-		 * ignores writes; hvx does the same (hsave_pa stays 0).
-		 */
-		*data = vcpu->hsave_pa;
-		return 0;
-	default:
-		return hvx_ops->vendor_msr_get(vcpu, msr, data);
-	}
-}
-
-static int set_msr(struct hvx_vcpu *vcpu, u32 msr, u64 data)
-{
-	switch (msr) {
-	case MSR_EFER:
-		return set_efer(vcpu, data);
-	case MSR_VM_HSAVE_PA:
-		if (!PAGE_ALIGNED(data) || data >> boot_cpu_data.x86_phys_bits)
+	if (!host) {
+		if ((data & (EFER_LME | EFER_LMA)) && !hvx_guest_cpuid_has(vcpu, CPUID_LM))
 			return 1;
-		if (boot_cpu_has(X86_FEATURE_SVM))
-			vcpu->hsave_pa = data;
+		if ((data & EFER_NX) && !hvx_guest_cpuid_has(vcpu, CPUID_NX))
+			return 1;
+		/* LME cannot change while paging is on (APM Vol. 2, 14.6.1). */
+		hvx_ops->get_cpu_mode(vcpu, &m);
+		if ((m.cr0 & X86_CR0_PG) && ((data ^ old) & EFER_LME))
+			return 1;
+	}
+	/* LMA is the processor's; a write does not change it. */
+	data = (data & ~EFER_LMA) | (old & EFER_LMA);
+	return hvx_ops->set_efer(vcpu, data) ? 1 : 0;
+}
+
+/*
+ * TSC. A guest write moves the TSC offset and IA32_TSC_ADJUST by the same
+ * amount (SDM Vol. 3B, 17.17.3 "Time-Stamp Counter Adjustment"); user
+ * space sets the TSC without touching TSC_ADJUST, as in KVM.
+ */
+static int set_tsc(struct hvx_vcpu *vcpu, u32 msr, u64 data, bool host)
+{
+	u64 old;
+
+	if (!host) {
+		if (hvx_ops->vendor_msr_get(vcpu, MSR_IA32_TSC, &old))
+			return 1;
+		vcpu->msrs.tsc_adjust += data - old;
+	}
+	return set_vendor(vcpu, MSR_IA32_TSC, data, host);
+}
+
+static int get_tsc_adjust(struct hvx_vcpu *vcpu, u32 msr, u64 *data, bool host)
+{
+	*data = vcpu->msrs.tsc_adjust;
+	return 0;
+}
+
+/* As KVM: without TSC_ADJUST in the guest's CPUID, writes are dropped. */
+static int set_tsc_adjust(struct hvx_vcpu *vcpu, u32 msr, u64 data, bool host)
+{
+	u64 tsc;
+
+	if (!hvx_guest_cpuid_has(vcpu, CPUID_TSC_ADJUST))
 		return 0;
+	if (!host) {
+		if (hvx_ops->vendor_msr_get(vcpu, MSR_IA32_TSC, &tsc) ||
+		    hvx_ops->vendor_msr_set(vcpu, MSR_IA32_TSC, tsc + (data - vcpu->msrs.tsc_adjust)))
+			return 1;
+	}
+	vcpu->msrs.tsc_adjust = data;
+	return 0;
+}
+
+/* PAT: each entry a memory type 0, 1, 4, 5, 6 or 7 (SDM Vol. 3A, 11.12.2). */
+static int set_pat(struct hvx_vcpu *vcpu, u32 msr, u64 data, bool host)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 t = data >> (8 * i);
+
+		if (t > 7 || t == 2 || t == 3)
+			return 1;
+	}
+	return set_vendor(vcpu, msr, data, host);
+}
+
+static int get_misc_enable(struct hvx_vcpu *vcpu, u32 msr, u64 *data, bool host)
+{
+	*data = vcpu->msrs.misc_enable;
+	return 0;
+}
+
+/* The guest cannot change the read-only bits (#GP), and EMON is ignored. */
+static int set_misc_enable(struct hvx_vcpu *vcpu, u32 msr, u64 data, bool host)
+{
+	u64 old = vcpu->msrs.misc_enable;
+
+	if (!host) {
+		if ((old ^ data) & MISC_ENABLE_RO)
+			return 1;
+		data = (data & ~MSR_IA32_MISC_ENABLE_EMON) | (old & MSR_IA32_MISC_ENABLE_EMON);
+	}
+	vcpu->msrs.misc_enable = data;
+	return 0;
+}
+
+static int get_apic_base(struct hvx_vcpu *vcpu, u32 msr, u64 *data, bool host)
+{
+	*data = hvx_vcpu_apic_base(vcpu);
+	return 0;
+}
+
+/*
+ * IA32_APIC_BASE (SDM Vol. 3A, 11.4.4 and 11.12.5 "x2APIC State
+ * Transitions"): reserved bits above MAXPHYADDR, bits 0-7 and 9, and
+ * EXTD without x2APIC in CPUID; EXTD without EN is invalid; the guest
+ * cannot go from x2APIC straight to xAPIC, nor from disabled to x2APIC.
+ */
+static int set_apic_base(struct hvx_vcpu *vcpu, u32 msr, u64 data, bool host)
+{
+	const u64 en = MSR_IA32_APICBASE_ENABLE, extd = X2APIC_ENABLE;
+	u64 old = hvx_vcpu_apic_base(vcpu);
+	u64 rsvd = rsvd_from(hvx_guest_maxphyaddr(vcpu)) | 0x2ff;
+
+	if (!hvx_guest_cpuid_has(vcpu, CPUID_X2APIC))
+		rsvd |= extd;
+	if ((data & rsvd) || (data & (en | extd)) == extd)
+		return 1;
+	if (!host) {
+		if ((old & (en | extd)) == (en | extd) && (data & (en | extd)) == en)
+			return 1;
+		if (!(old & en) && (data & extd))
+			return 1;
+	}
+	if (vcpu->apic)
+		return hvx_lapic_msr_set(vcpu, msr, data, host) ? 1 : 0;
+	vcpu->apic_base = data;
+	return 0;
+}
+
+/* The LAPIC's MSRs: TSC deadline and the x2APIC registers (0x800-0x8ff). */
+static int get_lapic(struct hvx_vcpu *vcpu, u32 msr, u64 *data, bool host)
+{
+	if (vcpu->apic)
+		return hvx_lapic_msr_get(vcpu, msr, data) ? 1 : 0;
+	/* As KVM without an in-kernel LAPIC: the deadline reads 0. */
+	*data = 0;
+	return msr == MSR_IA32_TSC_DEADLINE ? 0 : 1;
+}
+
+static int set_lapic(struct hvx_vcpu *vcpu, u32 msr, u64 data, bool host)
+{
+	if (vcpu->apic)
+		return hvx_lapic_msr_set(vcpu, msr, data, host) ? 1 : 0;
+	return msr == MSR_IA32_TSC_DEADLINE ? 0 : 1;	/* deadline: dropped */
+}
+
+static int get_const(struct hvx_vcpu *vcpu, u32 msr, u64 *data, bool host)
+{
+	*data = msr == MSR_MTRRcap ? MTRR_CAP : 0;	/* MCG_CAP: no banks */
+	return 0;
+}
+
+static int set_read_only(struct hvx_vcpu *vcpu, u32 msr, u64 data, bool host)
+{
+	return 1;
+}
+
+/* Memory types valid in MTRRs: UC, WC, WT, WP, WB (SDM Vol. 3A, 11.11.1). */
+static bool mtrr_type_ok(u8 t)
+{
+	return t < 8 && (BIT(t) & 0x73);
+}
+
+/* The fixed-range MTRRs (SDM Vol. 3A, 11.11.2.2), in vcpu->msrs.mtrr_fixed order. */
+static int fixed_mtrr_index(u32 msr)
+{
+	switch (msr) {
+	case MSR_MTRRfix64K_00000:
+		return 0;
+	case MSR_MTRRfix16K_80000:
+	case MSR_MTRRfix16K_A0000:
+		return 1 + msr - MSR_MTRRfix16K_80000;
 	default:
-		return hvx_ops->vendor_msr_set(vcpu, msr, data);
+		return 3 + msr - MSR_MTRRfix4K_C0000;
 	}
 }
+
+static u64 *mtrr_slot(struct hvx_vcpu *vcpu, u32 msr)
+{
+	if (msr == MSR_MTRRdefType)
+		return &vcpu->msrs.mtrr_def_type;
+	if (msr < 0x200 + 2 * HVX_NR_VAR_MTRR)
+		return &vcpu->msrs.mtrr_var[msr - 0x200];
+	return &vcpu->msrs.mtrr_fixed[fixed_mtrr_index(msr)];
+}
+
+/* Variable-range MTRRs hold no bits above the guest's MAXPHYADDR. */
+static int get_mtrr(struct hvx_vcpu *vcpu, u32 msr, u64 *data, bool host)
+{
+	*data = *mtrr_slot(vcpu, msr);
+	if (msr < 0x200 + 2 * HVX_NR_VAR_MTRR)
+		*data &= ~rsvd_from(hvx_guest_maxphyaddr(vcpu));
+	return 0;
+}
+
+/* The checks of SDM Vol. 3A, 11.11.2: reserved bits and memory types. */
+static int set_mtrr(struct hvx_vcpu *vcpu, u32 msr, u64 data, bool host)
+{
+	u64 rsvd;
+	int i;
+
+	if (msr == MSR_MTRRdefType) {
+		if ((data & ~0xcffULL) || !mtrr_type_ok(data & 0xff))
+			return 1;
+	} else if (msr < 0x200 + 2 * HVX_NR_VAR_MTRR) {
+		rsvd = rsvd_from(hvx_guest_maxphyaddr(vcpu));
+		if (!(msr & 1)) {		/* IA32_MTRR_PHYSBASEn */
+			if (!mtrr_type_ok(data & 0xff))
+				return 1;
+			rsvd |= 0xf00;
+		} else {			/* IA32_MTRR_PHYSMASKn */
+			rsvd |= 0x7ff;
+		}
+		if (data & rsvd)
+			return 1;
+	} else {
+		for (i = 0; i < 8; i++)
+			if (!mtrr_type_ok(data >> (8 * i)))
+				return 1;
+	}
+	*mtrr_slot(vcpu, msr) = data;
+	return 0;
+}
+
+static int get_mcg_status(struct hvx_vcpu *vcpu, u32 msr, u64 *data, bool host)
+{
+	*data = vcpu->msrs.mcg_status;
+	return 0;
+}
+
+static int set_mcg_status(struct hvx_vcpu *vcpu, u32 msr, u64 data, bool host)
+{
+	vcpu->msrs.mcg_status = data;
+	return 0;
+}
+
+static int get_ucode_rev(struct hvx_vcpu *vcpu, u32 msr, u64 *data, bool host)
+{
+	*data = vcpu->msrs.ucode_rev;
+	return 0;
+}
+
+/* Guests write 0 before CPUID to get the revision loaded (SDM Vol. 3A, 9.11.7.1): ignored. */
+static int set_ucode_rev(struct hvx_vcpu *vcpu, u32 msr, u64 data, bool host)
+{
+	if (host)
+		vcpu->msrs.ucode_rev = data;
+	return 0;
+}
+
+static int get_hsave_pa(struct hvx_vcpu *vcpu, u32 msr, u64 *data, bool host)
+{
+	*data = vcpu->hsave_pa;
+	return 0;
+}
+
+/*
+ * The guest's own VM_HSAVE_PA; the CPU's is the host's. On Intel KVM
+ * accepts the MSR but ignores writes; hvx does the same (hsave_pa stays 0).
+ */
+static int set_hsave_pa(struct hvx_vcpu *vcpu, u32 msr, u64 data, bool host)
+{
+	if (!PAGE_ALIGNED(data) || data >> boot_cpu_data.x86_phys_bits)
+		return 1;
+	if (boot_cpu_has(X86_FEATURE_SVM))
+		vcpu->hsave_pa = data;
+	return 0;
+}
+
+/* ---- the table ---- */
+
+#define LISTED		BIT(0)	/* in KVM_GET_MSR_INDEX_LIST */
+#define AMD_ONLY	BIT(1)	/* ... on AMD hosts only */
+
+struct msr_desc {
+	u32 first, last;
+	u32 flags;
+	int (*get)(struct hvx_vcpu *vcpu, u32 msr, u64 *data, bool host);
+	int (*set)(struct hvx_vcpu *vcpu, u32 msr, u64 data, bool host);
+};
+
+static const struct msr_desc msr_table[] = {
+	{ MSR_EFER, MSR_EFER, LISTED, get_efer, set_efer },
+	{ MSR_FS_BASE, MSR_KERNEL_GS_BASE, LISTED, get_vendor, set_canonical },
+	{ MSR_STAR, MSR_STAR, LISTED, get_vendor, set_syscall },
+	{ MSR_LSTAR, MSR_CSTAR, LISTED, get_vendor, set_canonical },
+	{ MSR_SYSCALL_MASK, MSR_SYSCALL_MASK, LISTED, get_vendor, set_syscall },
+	{ MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_EIP, LISTED, get_vendor, set_sysenter },
+	{ MSR_IA32_TSC, MSR_IA32_TSC, LISTED, get_vendor, set_tsc },
+	{ MSR_IA32_TSC_ADJUST, MSR_IA32_TSC_ADJUST, LISTED, get_tsc_adjust, set_tsc_adjust },
+	{ MSR_IA32_CR_PAT, MSR_IA32_CR_PAT, LISTED, get_vendor, set_pat },
+	{ MSR_IA32_MISC_ENABLE, MSR_IA32_MISC_ENABLE, LISTED, get_misc_enable, set_misc_enable },
+	{ MSR_IA32_APICBASE, MSR_IA32_APICBASE, LISTED, get_apic_base, set_apic_base },
+	{ MSR_IA32_TSC_DEADLINE, MSR_IA32_TSC_DEADLINE, LISTED, get_lapic, set_lapic },
+	{ APIC_BASE_MSR, APIC_BASE_MSR + 0xff, 0, get_lapic, set_lapic },
+	{ MSR_MTRRcap, MSR_MTRRcap, 0, get_const, set_read_only },
+	{ 0x200, 0x200 + 2 * HVX_NR_VAR_MTRR - 1, LISTED, get_mtrr, set_mtrr },
+	{ MSR_MTRRfix64K_00000, MSR_MTRRfix64K_00000, LISTED, get_mtrr, set_mtrr },
+	{ MSR_MTRRfix16K_80000, MSR_MTRRfix16K_A0000, LISTED, get_mtrr, set_mtrr },
+	{ MSR_MTRRfix4K_C0000, MSR_MTRRfix4K_F8000, LISTED, get_mtrr, set_mtrr },
+	{ MSR_MTRRdefType, MSR_MTRRdefType, LISTED, get_mtrr, set_mtrr },
+	{ MSR_IA32_MCG_CAP, MSR_IA32_MCG_CAP, 0, get_const, set_read_only },
+	{ MSR_IA32_MCG_STATUS, MSR_IA32_MCG_STATUS, LISTED, get_mcg_status, set_mcg_status },
+	{ MSR_IA32_UCODE_REV, MSR_IA32_UCODE_REV, LISTED, get_ucode_rev, set_ucode_rev },
+	{ MSR_VM_HSAVE_PA, MSR_VM_HSAVE_PA, LISTED | AMD_ONLY, get_hsave_pa, set_hsave_pa },
+	{ MSR_VM_CR, MSR_VM_CR, 0, get_vendor, set_vendor },
+};
+
+static const struct msr_desc *msr_lookup(u32 msr)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(msr_table); i++)
+		if (msr >= msr_table[i].first && msr <= msr_table[i].last)
+			return &msr_table[i];
+	return NULL;
+}
+
+static int msr_get(struct hvx_vcpu *vcpu, u32 msr, u64 *data, bool host)
+{
+	const struct msr_desc *d = msr_lookup(msr);
+
+	return d ? d->get(vcpu, msr, data, host) : 1;
+}
+
+static int msr_set(struct hvx_vcpu *vcpu, u32 msr, u64 data, bool host)
+{
+	const struct msr_desc *d = msr_lookup(msr);
+
+	return d ? d->set(vcpu, msr, data, host) : 1;
+}
+
+/* Power-on values of the MSRs kept here (KVM's). */
+void hvx_msrs_reset(struct hvx_vcpu *vcpu)
+{
+	memset(&vcpu->msrs, 0, sizeof(vcpu->msrs));
+	vcpu->msrs.misc_enable = MISC_ENABLE_RO;
+	vcpu->msrs.ucode_rev = UCODE_REV_DEFAULT;
+}
+
+/* ---- guest exits ---- */
 
 int hvx_handle_rdmsr(struct hvx_vcpu *vcpu, u64 next_rip)
 {
 	u32 msr = vcpu->regs[HVX_RCX];
-	u64 data;
+	u64 data = 0;
 
 	vcpu->stat.msr_exits++;
-	if (get_msr(vcpu, msr, &data)) {
-		hvx_ops->inject_exception(vcpu, GP_VECTOR, true, 0);
+	if (msr_get(vcpu, msr, &data, false)) {
+		hvx_queue_exception(vcpu, GP_VECTOR, true, 0);
 		return 1;
 	}
 	vcpu->regs[HVX_RAX] = (u32)data;
@@ -94,31 +477,124 @@ int hvx_handle_wrmsr(struct hvx_vcpu *vcpu, u64 next_rip)
 	u64 data = (u32)vcpu->regs[HVX_RAX] | ((u64)(u32)vcpu->regs[HVX_RDX] << 32);
 
 	vcpu->stat.msr_exits++;
-	if (set_msr(vcpu, msr, data)) {
-		hvx_ops->inject_exception(vcpu, GP_VECTOR, true, 0);
+	if (msr_set(vcpu, msr, data, false)) {
+		hvx_queue_exception(vcpu, GP_VECTOR, true, 0);
 		return 1;
 	}
 	vcpu->rip = next_rip;
 	return 1;
 }
 
+/* ---- ioctls ---- */
+
+#define HVX_MAX_IO_MSRS	256	/* KVM's limit on one KVM_GET/SET_MSRS */
+
+static u32 index_list(u32 *out)
+{
+	u32 n = 0, msr;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(msr_table); i++) {
+		const struct msr_desc *d = &msr_table[i];
+
+		if (!(d->flags & LISTED) ||
+		    ((d->flags & AMD_ONLY) && !boot_cpu_has(X86_FEATURE_SVM)))
+			continue;
+		for (msr = d->first; msr <= d->last; msr++, n++)
+			if (out)
+				out[n] = msr;
+	}
+	return n;
+}
+
 /*
- * XSETBV (SDM Vol. 2C, XSETBV): #GP(0) unless ECX = 0, CPL = 0, bit 0
- * set, AVX only with SSE, and only components the guest's CPUID offers.
+ * KVM_GET_MSR_INDEX_LIST (api.rst 4.3): nmsrs is always set to the
+ * length of the list; -E2BIG when the array given is shorter.
  */
+long hvx_get_msr_index_list(struct kvm_msr_list __user *arg)
+{
+	struct kvm_msr_list l;
+	u32 n = index_list(NULL), *list;
+	long r = 0;
+
+	if (copy_from_user(&l, arg, sizeof(l)))
+		return -EFAULT;
+	if (put_user(n, &arg->nmsrs))
+		return -EFAULT;
+	if (l.nmsrs < n)
+		return -E2BIG;
+	list = kmalloc_array(n, sizeof(*list), GFP_KERNEL);
+	if (!list)
+		return -ENOMEM;
+	index_list(list);
+	if (copy_to_user(arg->indices, list, n * sizeof(*list)))
+		r = -EFAULT;
+	kfree(list);
+	return r;
+}
+
+/*
+ * KVM_GET_MSRS / KVM_SET_MSRS on a vCPU: entries in order until one is
+ * refused; returns how many were done (api.rst 4.18, 4.19). As KVM,
+ * 256 entries or more are -E2BIG.
+ */
+long hvx_vcpu_msr_io(struct hvx_vcpu *vcpu, struct kvm_msrs __user *arg, bool write)
+{
+	struct kvm_msr_entry *e;
+	struct kvm_msrs m;
+	size_t size;
+	long r;
+	u32 i;
+
+	if (copy_from_user(&m, arg, sizeof(m)))
+		return -EFAULT;
+	if (m.nmsrs >= HVX_MAX_IO_MSRS)
+		return -E2BIG;
+	size = array_size(sizeof(*e), m.nmsrs);
+	e = memdup_user(arg->entries, size);
+	if (IS_ERR(e))
+		return PTR_ERR(e);
+	for (i = 0; i < m.nmsrs; i++) {
+		if (write ? msr_set(vcpu, e[i].index, e[i].data, true) :
+			    msr_get(vcpu, e[i].index, &e[i].data, true))
+			break;
+	}
+	r = i;
+	if (!write && copy_to_user(arg->entries, e, size))
+		r = -EFAULT;
+	kfree(e);
+	return r;
+}
+
+/* ---- XCR0 ---- */
+
+/*
+ * The checks XSETBV makes on XCR0 (SDM Vol. 1, 13.3 "Enabling the XSAVE
+ * Feature Set and XSAVE-Enabled Features"; Vol. 2C, XSETBV): x87 always
+ * on, AVX only with SSE, and only components the guest's CPUID offers and
+ * hvx switches. 0 when set, 1 when refused. KVM_SET_XCRS uses it too.
+ */
+int hvx_set_xcr0(struct hvx_vcpu *vcpu, u64 xcr0)
+{
+	if (!(xcr0 & XFEATURE_MASK_FP) ||
+	    ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE)) ||
+	    (xcr0 & ~(hvx_guest_xcr0_allowed(vcpu) | XFEATURE_MASK_FP)))
+		return 1;
+	vcpu->xcr0 = xcr0;
+	return 0;
+}
+
+/* XSETBV: #GP(0) unless ECX = 0 and CPL = 0, and XCR0 passes the checks above. */
 int hvx_handle_xsetbv(struct hvx_vcpu *vcpu, u64 next_rip)
 {
 	u64 val = (u32)vcpu->regs[HVX_RAX] | ((u64)(u32)vcpu->regs[HVX_RDX] << 32);
 	struct hvx_cpu_mode m;
 
 	hvx_ops->get_cpu_mode(vcpu, &m);
-	if ((u32)vcpu->regs[HVX_RCX] != 0 || m.cpl != 0 ||
-	    !(val & XFEATURE_MASK_FP) || (val & ~hvx_guest_xcr0_mask()) ||
-	    ((val & XFEATURE_MASK_YMM) && !(val & XFEATURE_MASK_SSE))) {
-		hvx_ops->inject_exception(vcpu, GP_VECTOR, true, 0);
+	if ((u32)vcpu->regs[HVX_RCX] != 0 || m.cpl != 0 || hvx_set_xcr0(vcpu, val)) {
+		hvx_queue_exception(vcpu, GP_VECTOR, true, 0);
 		return 1;
 	}
-	vcpu->xcr0 = val;
 	vcpu->rip = next_rip;
 	return 1;
 }

@@ -15,6 +15,7 @@
 #include <asm/special_insns.h>
 
 #include "hvx.h"
+#include "irq/irq.h"
 
 static atomic64_t vcpu_seq;
 
@@ -84,6 +85,10 @@ struct hvx_vcpu *hvx_vcpu_create(struct hvx_vm *vm, u32 id)
 	r = -EINVAL;		/* KVM's answer once KVM_CAP_MAX_VCPUS are created */
 	if (slot < 0)
 		goto err_unlock;
+	if (!vm->tsc_started) {
+		vm->tsc_offset = -(s64)rdtsc();
+		vm->tsc_started = true;
+	}
 	r = -ENOMEM;
 	vcpu = kzalloc(hvx_ops->vcpu_size, GFP_KERNEL_ACCOUNT);
 	if (!vcpu)
@@ -105,14 +110,24 @@ struct hvx_vcpu *hvx_vcpu_create(struct hvx_vm *vm, u32 id)
 	if (!fpu_alloc_guest_fpstate(&vcpu->guest_fpu))
 		goto err_pio;
 	hvx_vcpu_reset_regs(vcpu);
+	hvx_event_init(vcpu);
+	hvx_cpuid_init();
+	hvx_msrs_reset(vcpu);
 	r = hvx_ops->vcpu_create(vcpu);
 	if (r)
 		goto err_fpu;
+	if (vm->irqchip) {
+		r = hvx_lapic_create(vcpu);
+		if (r)
+			goto err_backend;
+	}
 	vm->vcpus[slot] = vcpu;
 	vm->nr_vcpus++;
 	mutex_unlock(&vm->lock);
 	return vcpu;
 
+err_backend:
+	hvx_ops->vcpu_free(vcpu);
 err_fpu:
 	fpu_free_guest_fpstate(&vcpu->guest_fpu);
 err_pio:
@@ -140,7 +155,10 @@ void hvx_vcpu_destroy(struct hvx_vcpu *vcpu)
 		}
 	}
 	mutex_unlock(&vm->lock);
+	if (vcpu->apic)
+		hvx_lapic_free(vcpu);
 	hvx_ops->vcpu_free(vcpu);
+	hvx_cpuid_free(vcpu);
 	fpu_free_guest_fpstate(&vcpu->guest_fpu);
 	free_page((unsigned long)vcpu->pio_data);
 	free_page((unsigned long)vcpu->run);
@@ -167,22 +185,36 @@ int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 	/* The guest's FPU state becomes the task's until we return. */
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
 	for (;;) {
+		u64 cr8;
+
 		if (signal_pending(current)) {
 			run->exit_reason = KVM_EXIT_INTR;
 			r = -EINTR;
 			break;
 		}
 		cond_resched();
+		r = hvx_vcpu_prepare_entry(vcpu);
+		if (r <= 0)
+			break;
+		/* The guest's CR8 is the APIC's TPR[7:4] (SDM Vol. 3A, 11.8.6.5). */
+		if (vcpu->apic)
+			vcpu->cr8 = hvx_lapic_get_cr8(vcpu);
+		cr8 = vcpu->cr8;
 		r = hvx_ops->run(vcpu);
+		if (vcpu->apic && vcpu->cr8 != cr8)
+			hvx_lapic_set_cr8(vcpu, vcpu->cr8);
+		if (r > 0)
+			r = hvx_vcpu_check_irq_window(vcpu);
 		if (r <= 0)
 			break;
 	}
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
 	/* What KVM reports with every exit (post_kvm_run_save in KVM). */
 	run->if_flag = !!(hvx_ops->get_rflags(vcpu) & X86_EFLAGS_IF);
-	run->cr8 = vcpu->cr8;
-	run->apic_base = vcpu->apic_base;
-	run->ready_for_interrupt_injection = 0;	/* no KVM_INTERRUPT yet */
+	run->cr8 = vcpu->apic ? hvx_lapic_get_cr8(vcpu) : vcpu->cr8;
+	run->apic_base = hvx_vcpu_apic_base(vcpu);
+	run->ready_for_interrupt_injection = vcpu->vm->pic ? 1 :
+					     hvx_vcpu_ready_for_interrupt(vcpu);
 	return r;
 }
 
@@ -255,7 +287,29 @@ void hvx_host_machine_check(void)
  * physical address width, LMA or CS.L without paging is refused, and so
  * are reserved CR4 and APIC-base bits. -EINVAL, as KVM.
  */
-static int check_sregs(const struct kvm_sregs *sregs)
+/*
+ * CR4 bits the guest's CPUID does not offer are reserved for it, as in
+ * KVM (__cr4_reserved_bits): OSXSAVE needs XSAVE, PCIDE needs PCID,
+ * FSGSBASE, SMEP and SMAP their leaf 7 bits.
+ */
+u64 hvx_cr4_reserved(struct hvx_vcpu *vcpu)
+{
+	u64 r = ~(u64)HVX_CR4_GUEST_BITS;
+
+	if (!hvx_guest_cpuid_has(vcpu, 1, 0, 2, 26))
+		r |= X86_CR4_OSXSAVE;
+	if (!hvx_guest_cpuid_has(vcpu, 1, 0, 2, 17))
+		r |= X86_CR4_PCIDE;
+	if (!hvx_guest_cpuid_has(vcpu, 7, 0, 1, 0))
+		r |= X86_CR4_FSGSBASE;
+	if (!hvx_guest_cpuid_has(vcpu, 7, 0, 1, 7))
+		r |= X86_CR4_SMEP;
+	if (!hvx_guest_cpuid_has(vcpu, 7, 0, 1, 20))
+		r |= X86_CR4_SMAP;
+	return r;
+}
+
+static int check_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *sregs)
 {
 	u8 pa_bits = boot_cpu_data.x86_phys_bits;
 
@@ -267,21 +321,57 @@ static int check_sregs(const struct kvm_sregs *sregs)
 	} else if ((sregs->efer & EFER_LMA) || sregs->cs.l) {
 		return -EINVAL;
 	}
-	if (sregs->cr4 & ~HVX_CR4_GUEST_BITS)
+	if (sregs->cr4 & hvx_cr4_reserved(vcpu))
 		return -EINVAL;
 	if ((sregs->apic_base & 0x2ffULL) || (sregs->apic_base >> pa_bits))
 		return -EINVAL;
 	return 0;
 }
 
+u64 hvx_vcpu_apic_base(struct hvx_vcpu *vcpu)
+{
+	u64 base = vcpu->apic_base;
+
+	if (vcpu->apic)
+		hvx_lapic_msr_get(vcpu, MSR_IA32_APICBASE, &base);
+	return base;
+}
+
+void hvx_vcpu_get_sregs(struct hvx_vcpu *vcpu, struct kvm_sregs *sregs)
+{
+	memset(sregs, 0, sizeof(*sregs));
+	if (vcpu->apic)
+		vcpu->cr8 = hvx_lapic_get_cr8(vcpu);
+	hvx_ops->get_sregs(vcpu, sregs);
+	sregs->apic_base = hvx_vcpu_apic_base(vcpu);
+	/* An external interrupt about to be delivered shows in the bitmap (api.rst 4.13). */
+	if (vcpu->inj.type == HVX_INJ_EXTINT)
+		__set_bit(vcpu->inj.vector, (unsigned long *)sregs->interrupt_bitmap);
+}
+
 int hvx_vcpu_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *sregs)
 {
-	int r = check_sregs(sregs);
+	int r = check_sregs(vcpu, sregs), v;
 
 	if (r)
 		return r;
-	vcpu->apic_base = sregs->apic_base;
-	return hvx_ops->set_sregs(vcpu, sregs);
+	if (vcpu->apic) {
+		r = hvx_lapic_msr_set(vcpu, MSR_IA32_APICBASE, sregs->apic_base, true);
+		if (r)
+			return -EINVAL;
+	} else {
+		vcpu->apic_base = sregs->apic_base;
+	}
+	r = hvx_ops->set_sregs(vcpu, sregs);
+	if (r)
+		return r;
+	if (vcpu->apic)
+		hvx_lapic_set_cr8(vcpu, sregs->cr8);
+	/* As KVM: the first vector set in the bitmap is queued, without an irqchip. */
+	v = find_first_bit((const unsigned long *)sregs->interrupt_bitmap, 256);
+	if (v < 256 && !vcpu->apic)
+		vcpu->inj = (struct hvx_inj) { .type = HVX_INJ_EXTINT, .vector = v };
+	return 0;
 }
 
 int hvx_vcpu_get_regs(struct hvx_vcpu *vcpu, struct kvm_regs *regs)
@@ -314,8 +404,44 @@ int hvx_vcpu_set_regs(struct hvx_vcpu *vcpu, const struct kvm_regs *regs)
 	g[HVX_R12] = regs->r12; g[HVX_R13] = regs->r13;
 	g[HVX_R14] = regs->r14; g[HVX_R15] = regs->r15;
 	vcpu->rip = regs->rip;
-	hvx_ops->cancel_events(vcpu);
+	/* A queued event is dropped, as KVM drops its pending exception. */
+	vcpu->inj.type = HVX_INJ_NONE;
+	set_bit(HVX_REQ_EVENT, &vcpu->requests);
 	/* RFLAGS bit 1 is always one (SDM Vol. 1, 3.4.3 "EFLAGS Register"). */
 	hvx_ops->set_rflags(vcpu, regs->rflags | X86_EFLAGS_FIXED);
+	return 0;
+}
+
+/* The guest's TSC now (TSC-deadline timer, KVM_GET_MSRS). vcpu->mutex held. */
+u64 hvx_guest_tsc(struct hvx_vcpu *vcpu)
+{
+	u64 tsc = 0;
+
+	if (hvx_ops->vendor_msr_get(vcpu, MSR_IA32_TSC, &tsc))
+		tsc = rdtsc();
+	return tsc;
+}
+
+/* KVM_GET_DEBUGREGS (api.rst 4.32). */
+void hvx_vcpu_get_debugregs(struct hvx_vcpu *vcpu, struct kvm_debugregs *d)
+{
+	memset(d, 0, sizeof(*d));
+	memcpy(d->db, vcpu->dr, sizeof(d->db));
+	hvx_ops->get_dr67(vcpu, &d->dr6, &d->dr7);
+}
+
+/*
+ * KVM_SET_DEBUGREGS: -EINVAL for flags or bits above 31 in DR6/DR7, as
+ * KVM. Breakpoints set from user space are armed in the guest: DR0-3
+ * are switched from the next entry on.
+ */
+int hvx_vcpu_set_debugregs(struct hvx_vcpu *vcpu, const struct kvm_debugregs *d)
+{
+	if (d->flags || (d->dr6 >> 32) || (d->dr7 >> 32))
+		return -EINVAL;
+	memcpy(vcpu->dr, d->db, sizeof(vcpu->dr));
+	hvx_ops->set_dr67(vcpu, d->dr6, d->dr7);
+	if ((d->dr7 & 0xff) || d->db[0] || d->db[1] || d->db[2] || d->db[3])
+		vcpu->dr_switch = true;
 	return 0;
 }

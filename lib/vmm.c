@@ -301,3 +301,153 @@ int vmm_kvm_supported_cpuid(struct vmm_vm *vm, struct vmm_vcpu *vcpu)
 	free(c);
 	return r;
 }
+
+int vmm_get_supported_cpuid(struct vmm_vm *vm, struct kvm_cpuid2 **out)
+{
+	int n = 256, r;
+	struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + n * sizeof(c->entries[0]));
+
+	if (!c)
+		return -ENOMEM;
+	c->nent = n;
+	r = xioctl(vm->sys_fd, KVM_GET_SUPPORTED_CPUID, c);
+	if (r) {
+		free(c);
+		return r;
+	}
+	*out = c;
+	return 0;
+}
+
+int vmm_set_cpuid2(struct vmm_vcpu *vcpu, const struct kvm_cpuid2 *cpuid)
+{
+	return xioctl(vcpu->fd, KVM_SET_CPUID2, (void *)cpuid);
+}
+
+struct kvm_cpuid_entry2 *vmm_cpuid_entry(struct kvm_cpuid2 *cpuid, uint32_t function,
+					 uint32_t index)
+{
+	uint32_t i;
+
+	for (i = 0; i < cpuid->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
+
+		if (e->function == function &&
+		    (e->index == index || !(e->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX)))
+			return e;
+	}
+	return NULL;
+}
+
+int vmm_vcpus_create(struct vmm_vm *vm, int n, struct vmm_vcpu *vcpus)
+{
+	int i, r;
+
+	for (i = 0; i < n; i++) {
+		r = vmm_vcpu_create(vm, i, &vcpus[i]);
+		if (r) {
+			while (i--)
+				vmm_vcpu_destroy(&vcpus[i]);
+			return r;
+		}
+	}
+	return 0;
+}
+
+int vmm_create_irqchip(struct vmm_vm *vm)
+{
+	return xioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, NULL);
+}
+
+int vmm_irq_line(struct vmm_vm *vm, uint32_t irq, int level)
+{
+	struct kvm_irq_level l = { .irq = irq, .level = level };
+
+	return xioctl(vm->vm_fd, KVM_IRQ_LINE, &l);
+}
+
+int vmm_irq_line_status(struct vmm_vm *vm, uint32_t irq, int level, int *status)
+{
+	struct kvm_irq_level l = { .irq = irq, .level = level };
+	int r = xioctl(vm->vm_fd, KVM_IRQ_LINE_STATUS, &l);
+
+	if (!r)
+		*status = l.status;
+	return r;
+}
+
+int vmm_get_irqchip(struct vmm_vm *vm, struct kvm_irqchip *chip)
+{
+	return xioctl(vm->vm_fd, KVM_GET_IRQCHIP, chip);
+}
+
+int vmm_set_irqchip(struct vmm_vm *vm, const struct kvm_irqchip *chip)
+{
+	return xioctl(vm->vm_fd, KVM_SET_IRQCHIP, (void *)chip);
+}
+
+int vmm_create_pit2(struct vmm_vm *vm, uint32_t flags)
+{
+	struct kvm_pit_config c = { .flags = flags };
+
+	return xioctl(vm->vm_fd, KVM_CREATE_PIT2, &c);
+}
+
+int vmm_get_pit2(struct vmm_vm *vm, struct kvm_pit_state2 *s)
+{
+	return xioctl(vm->vm_fd, KVM_GET_PIT2, s);
+}
+
+int vmm_set_pit2(struct vmm_vm *vm, const struct kvm_pit_state2 *s)
+{
+	return xioctl(vm->vm_fd, KVM_SET_PIT2, (void *)s);
+}
+
+int vmm_get_lapic(struct vmm_vcpu *vcpu, struct kvm_lapic_state *s)
+{
+	return xioctl(vcpu->fd, KVM_GET_LAPIC, s);
+}
+
+int vmm_set_lapic(struct vmm_vcpu *vcpu, const struct kvm_lapic_state *s)
+{
+	return xioctl(vcpu->fd, KVM_SET_LAPIC, (void *)s);
+}
+
+int vmm_get_mp_state(struct vmm_vcpu *vcpu, uint32_t *state)
+{
+	struct kvm_mp_state s = { 0 };
+	int r = xioctl(vcpu->fd, KVM_GET_MP_STATE, &s);
+
+	if (!r)
+		*state = s.mp_state;
+	return r;
+}
+
+int vmm_set_mp_state(struct vmm_vcpu *vcpu, uint32_t state)
+{
+	struct kvm_mp_state s = { .mp_state = state };
+
+	return xioctl(vcpu->fd, KVM_SET_MP_STATE, &s);
+}
+
+int vmm_get_vcpu_events(struct vmm_vcpu *vcpu, struct kvm_vcpu_events *ev)
+{
+	return xioctl(vcpu->fd, KVM_GET_VCPU_EVENTS, ev);
+}
+
+int vmm_set_vcpu_events(struct vmm_vcpu *vcpu, const struct kvm_vcpu_events *ev)
+{
+	return xioctl(vcpu->fd, KVM_SET_VCPU_EVENTS, (void *)ev);
+}
+
+int vmm_interrupt(struct vmm_vcpu *vcpu, uint32_t vector)
+{
+	struct kvm_interrupt i = { .irq = vector };
+
+	return xioctl(vcpu->fd, KVM_INTERRUPT, &i);
+}
+
+int vmm_nmi(struct vmm_vcpu *vcpu)
+{
+	return xioctl(vcpu->fd, KVM_NMI, NULL);
+}

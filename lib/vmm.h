@@ -79,6 +79,52 @@ int vmm_setup_long_mode(struct vmm_vm *vm, struct vmm_vcpu *vcpu, uint64_t rip,
 /* KVM_SET_CPUID2 with all of KVM_GET_SUPPORTED_CPUID. */
 int vmm_kvm_supported_cpuid(struct vmm_vm *vm, struct vmm_vcpu *vcpu);
 
+/*
+ * CPUID tables: KVM_GET_SUPPORTED_CPUID into *out (malloc'd, the caller
+ * frees it), KVM_SET_CPUID2, and one entry of a table (NULL if absent).
+ */
+int vmm_get_supported_cpuid(struct vmm_vm *vm, struct kvm_cpuid2 **out);
+int vmm_set_cpuid2(struct vmm_vcpu *vcpu, const struct kvm_cpuid2 *cpuid);
+struct kvm_cpuid_entry2 *vmm_cpuid_entry(struct kvm_cpuid2 *cpuid, uint32_t function,
+					 uint32_t index);
+
+/* vCPUs 0 .. n-1 of a VM (on failure none is left). */
+int vmm_vcpus_create(struct vmm_vm *vm, int n, struct vmm_vcpu *vcpus);
+
+/*
+ * The in-kernel interrupt controllers and PIT (api.rst 4.24 KVM_CREATE_IRQCHIP,
+ * 4.25 KVM_IRQ_LINE, 4.26/4.27 KVM_GET/SET_IRQCHIP, 4.71 KVM_CREATE_PIT2,
+ * 4.72/4.73 KVM_GET/SET_PIT2). KVM_CREATE_IRQCHIP must come before the
+ * first vCPU. vmm_irq_line_status is KVM_IRQ_LINE_STATUS: *status gets
+ * >0 delivered, 0 coalesced, <0 masked or nowhere to go.
+ */
+int vmm_create_irqchip(struct vmm_vm *vm);
+int vmm_irq_line(struct vmm_vm *vm, uint32_t irq, int level);
+int vmm_irq_line_status(struct vmm_vm *vm, uint32_t irq, int level, int *status);
+int vmm_get_irqchip(struct vmm_vm *vm, struct kvm_irqchip *chip);
+int vmm_set_irqchip(struct vmm_vm *vm, const struct kvm_irqchip *chip);
+int vmm_create_pit2(struct vmm_vm *vm, uint32_t flags);
+int vmm_get_pit2(struct vmm_vm *vm, struct kvm_pit_state2 *s);
+int vmm_set_pit2(struct vmm_vm *vm, const struct kvm_pit_state2 *s);
+
+/* Per-vCPU interrupt state (api.rst 4.57/4.58 KVM_GET/SET_LAPIC, 4.38/4.39
+ * KVM_GET/SET_MP_STATE, 4.31/4.32 KVM_GET/SET_VCPU_EVENTS, 4.16
+ * KVM_INTERRUPT, 4.64 KVM_NMI). */
+int vmm_get_lapic(struct vmm_vcpu *vcpu, struct kvm_lapic_state *s);
+int vmm_set_lapic(struct vmm_vcpu *vcpu, const struct kvm_lapic_state *s);
+int vmm_get_mp_state(struct vmm_vcpu *vcpu, uint32_t *state);
+int vmm_set_mp_state(struct vmm_vcpu *vcpu, uint32_t state);
+int vmm_get_vcpu_events(struct vmm_vcpu *vcpu, struct kvm_vcpu_events *ev);
+int vmm_set_vcpu_events(struct vmm_vcpu *vcpu, const struct kvm_vcpu_events *ev);
+int vmm_interrupt(struct vmm_vcpu *vcpu, uint32_t vector);
+int vmm_nmi(struct vmm_vcpu *vcpu);
+
+/* A 32-bit register of a KVM_GET_LAPIC page (offsets as in the xAPIC page). */
+static inline uint32_t vmm_lapic_reg(const struct kvm_lapic_state *s, unsigned int off)
+{
+	return *(const uint32_t *)&s->regs[off];
+}
+
 const char *vmm_exit_name(uint32_t reason);
 
 #endif

@@ -4,7 +4,7 @@
 set -e
 PKGS="build-essential binutils cpio gzip qemu-system-x86 linux-image-amd64 \
 linux-headers-amd64 busybox-static kmod bochs bochsbios vgabios isolinux \
-syslinux-common genisoimage"
+syslinux-common genisoimage linux-source-6.1"
 
 missing=
 for p in $PKGS; do

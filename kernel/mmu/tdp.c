@@ -15,7 +15,8 @@
  *
  * Callers serialise updates with vm->slots_lock. Entries are written with
  * WRITE_ONCE because the CPU may walk the table on another CPU at the same
- * time; adding a translation needs no flush, removing one does (vm.c).
+ * time; adding a translation or write access needs no flush (a fault on a
+ * stale entry walks the table again), removing either does (vm.c).
  */
 #include <linux/mm.h>
 #include <linux/gfp.h>
@@ -79,36 +80,68 @@ int hvx_tdp_map(void *root, u64 gpa, u64 hpa, bool writable)
 	return 0;
 }
 
-/* Clear the leaves for [start, end) under table, skipping empty subtrees. */
-static void unmap_level(u64 *table, int level, u64 start, u64 end)
+/* What walk_level does to each present leaf in its range. */
+enum leaf_op { LEAF_CLEAR, LEAF_WRITE_PROTECT };
+
+/* A leaf after op: 0 (not present) or the same page without write access. */
+static u64 leaf_after(u64 e, enum leaf_op op)
+{
+	if (op == LEAF_CLEAR)
+		return 0;
+	if (!(e & (fmt()->leaf_rw & ~fmt()->leaf_ro)))
+		return e;
+	return (e & TDP_ADDR_MASK) | fmt()->leaf_ro;
+}
+
+/*
+ * Apply op to the leaves for [start, end) under table, skipping empty
+ * subtrees. Returns true if any entry changed (the caller must flush).
+ */
+static bool walk_level(u64 *table, int level, u64 start, u64 end, enum leaf_op op)
 {
 	u64 span = 1ULL << (12 + 9 * (level - 1));
 	u64 addr = start;
+	bool changed = false;
 
 	while (addr < end) {
 		u64 *e = &table[tdp_index(addr, level)];
 		u64 next = (addr & ~(span - 1)) + span;
+		u64 old = READ_ONCE(*e);
 
-		if (present(READ_ONCE(*e))) {
-			if (level == 1)
-				WRITE_ONCE(*e, 0);
-			else
-				unmap_level(tdp_table(*e), level - 1, addr,
-					    min(end, next));
+		if (present(old)) {
+			if (level > 1) {
+				changed |= walk_level(tdp_table(old), level - 1, addr,
+						      min(end, next), op);
+			} else if (leaf_after(old, op) != old) {
+				WRITE_ONCE(*e, leaf_after(old, op));
+				changed = true;
+			}
 		}
 		if (level == 2)
 			cond_resched();
 		addr = next;
 	}
+	return changed;
 }
 
-void hvx_tdp_unmap_range(void *root, u64 gpa, u64 npages)
+static bool walk_range(void *root, u64 gpa, u64 npages, enum leaf_op op)
 {
 	u64 end = gpa + (npages << PAGE_SHIFT);
 
 	if (gpa >> TDP_GPA_BITS)
-		return;
-	unmap_level(root, fmt()->levels, gpa, min(end, 1ULL << TDP_GPA_BITS));
+		return false;
+	return walk_level(root, fmt()->levels, gpa, min(end, 1ULL << TDP_GPA_BITS), op);
+}
+
+void hvx_tdp_unmap_range(void *root, u64 gpa, u64 npages)
+{
+	walk_range(root, gpa, npages, LEAF_CLEAR);
+}
+
+/* Dirty logging (vm.c): the next guest write to these pages faults. */
+bool hvx_tdp_write_protect(void *root, u64 gpa, u64 npages)
+{
+	return walk_range(root, gpa, npages, LEAF_WRITE_PROTECT);
 }
 
 static void free_level(u64 *table, int level)

@@ -88,8 +88,19 @@ struct svm_vcpu {
 	u64 asid_gen;
 	u64 tlb_gen;
 	u64 vm_cr;			/* the guest's view of VM_CR */
-	u32 reinject;			/* EXITINTINFO to deliver again */
-	u32 reinject_err;
+	u32 reinject;			/* EXITINTINFO of the last exit, if valid */
+	/*
+	 * SVM does not track NMI blocking for the hypervisor: hvx does, from
+	 * the NMI it injects to the IRET that ends its handler (IRET is
+	 * intercepted meanwhile; NMIs are unblocked once RIP has moved past
+	 * it). APM Vol. 2, 15.21 "Injecting Virtual (INTR) Interrupts" and
+	 * 15.20 "Event Injection".
+	 */
+	bool nmi_masked;
+	bool iret_seen;			/* the handler's IRET exited, not yet done */
+	u64 iret_rip;
+	bool nmi_singlestep;		/* TF set by hvx to see the IRET complete */
+	bool guest_tf;			/* the guest's own TF then */
 };
 
 static inline struct svm_vcpu *to_svm(struct hvx_vcpu *vcpu)
@@ -411,23 +422,102 @@ static int svm_set_efer(struct hvx_vcpu *vcpu, u64 efer)
 	return 0;
 }
 
-static void svm_cancel_events(struct hvx_vcpu *vcpu)
+static u8 svm_get_interrupt_shadow(struct hvx_vcpu *vcpu)
 {
-	to_svm(vcpu)->vmcb->control.event_inj = 0;
-	to_svm(vcpu)->reinject = 0;
+	/* SVM has one shadow bit for STI and MOV SS alike. */
+	return (to_svm(vcpu)->vmcb->control.int_state & SVM_INT_SHADOW) ?
+	       KVM_X86_SHADOW_INT_MOV_SS | KVM_X86_SHADOW_INT_STI : 0;
 }
 
-static void svm_inject_exception(struct hvx_vcpu *vcpu, u8 vector,
-				 bool has_error, u32 error)
+static void svm_set_interrupt_shadow(struct hvx_vcpu *vcpu, u8 shadow)
 {
 	struct vmcb_control *c = &to_svm(vcpu)->vmcb->control;
 
-	/* Real mode pushes no error code (as KVM, which drops it there). */
-	if (!(to_svm(vcpu)->vmcb->save.cr0 & X86_CR0_PE))
-		has_error = false;
-	c->event_inj = vector | SVM_EVT_TYPE_EXCEPT | SVM_EVT_VALID |
-		       (has_error ? SVM_EVT_EV : 0);
-	c->event_inj_err = error;
+	if (shadow)
+		c->int_state |= SVM_INT_SHADOW;
+	else
+		c->int_state &= ~SVM_INT_SHADOW;
+}
+
+/* The STI/MOV SS shadow, unless hvx has moved RIP past that instruction. */
+static bool in_shadow(struct svm_vcpu *svm)
+{
+	return (svm->vmcb->control.int_state & SVM_INT_SHADOW) &&
+	       svm->vcpu.rip == svm->vcpu.exit_rip;
+}
+
+static bool svm_interrupt_allowed(struct hvx_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	return (svm->vmcb->save.rflags & X86_EFLAGS_IF) && !in_shadow(svm);
+}
+
+static void svm_get_dr67(struct hvx_vcpu *vcpu, u64 *dr6, u64 *dr7)
+{
+	*dr6 = to_svm(vcpu)->vmcb->save.dr6;
+	*dr7 = to_svm(vcpu)->vmcb->save.dr7;
+}
+
+static void svm_set_dr67(struct hvx_vcpu *vcpu, u64 dr6, u64 dr7)
+{
+	to_svm(vcpu)->vmcb->save.dr6 = dr6;
+	to_svm(vcpu)->vmcb->save.dr7 = dr7;
+}
+
+static bool svm_get_nmi_mask(struct hvx_vcpu *vcpu)
+{
+	return to_svm(vcpu)->nmi_masked;
+}
+
+static void set_intercept(struct vmcb_control *c, int bit);
+static void clear_intercept(struct vmcb_control *c, int bit);
+
+static void svm_set_nmi_mask(struct hvx_vcpu *vcpu, bool masked)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	svm->nmi_masked = masked;
+	svm->iret_seen = false;
+	if (masked)
+		set_intercept(&svm->vmcb->control, INTERCEPT_IRET);
+	else
+		clear_intercept(&svm->vmcb->control, INTERCEPT_IRET);
+}
+
+static bool svm_nmi_allowed(struct hvx_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	return !svm->nmi_masked && !in_shadow(svm);
+}
+
+/*
+ * Interrupt window: a virtual interrupt (V_IRQ) that ignores V_TPR and
+ * is intercepted the moment the guest could take it (APM 15.21.1, 15.21.4).
+ * NMI window: when NMIs are blocked only until an IRET that has already
+ * exited, or by the shadow, single-step over the next instruction (TF),
+ * the only way SVM gives to learn that it completed.
+ */
+static void svm_request_windows(struct hvx_vcpu *vcpu, bool irq, bool nmi)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	struct vmcb_control *c = &svm->vmcb->control;
+
+	if (irq) {
+		c->int_ctl |= SVM_V_IRQ | SVM_V_IGN_TPR | (0xfU << SVM_V_INTR_PRIO_SHIFT);
+		c->int_vector = 0;
+		set_intercept(c, INTERCEPT_VINTR);
+	} else {
+		c->int_ctl &= ~(SVM_V_IRQ | SVM_V_IGN_TPR | (0xfU << SVM_V_INTR_PRIO_SHIFT));
+		clear_intercept(c, INTERCEPT_VINTR);
+	}
+	if (nmi && !svm->nmi_singlestep &&
+	    ((svm->nmi_masked && svm->iret_seen) || (!svm->nmi_masked && in_shadow(svm)))) {
+		svm->guest_tf = svm->vmcb->save.rflags & X86_EFLAGS_TF;
+		svm->vmcb->save.rflags |= X86_EFLAGS_TF;
+		svm->nmi_singlestep = true;
+	}
 }
 
 static int svm_insn_bytes(struct hvx_vcpu *vcpu, u8 *buf)
@@ -442,25 +532,52 @@ static int svm_insn_bytes(struct hvx_vcpu *vcpu, u8 *buf)
 	return min_t(u8, c->insn_len, 15);
 }
 
-/* The SVM MSRs a guest sees: its own copies, never the host's. */
+/*
+ * The guest's copies of the MSRs the VMCB holds: those VMRUN/VMLOAD/VMSAVE
+ * switch (APM Vol. 2, 15.5.1 and 15.5.2), the guest PAT (15.25.8), the TSC
+ * through its offset, and VM_CR. The core (msr.c) decides which MSRs
+ * exist and checks the values; these only store them.
+ */
+static u64 *svm_msr_field(struct svm_vcpu *svm, u32 msr)
+{
+	struct vmcb_save *s = &svm->vmcb->save;
+
+	switch (msr) {
+	case MSR_FS_BASE:		return &s->fs.base;
+	case MSR_GS_BASE:		return &s->gs.base;
+	case MSR_KERNEL_GS_BASE:	return &s->kernel_gs_base;
+	case MSR_STAR:			return &s->star;
+	case MSR_LSTAR:			return &s->lstar;
+	case MSR_CSTAR:			return &s->cstar;
+	case MSR_SYSCALL_MASK:		return &s->sfmask;
+	case MSR_IA32_SYSENTER_CS:	return &s->sysenter_cs;
+	case MSR_IA32_SYSENTER_ESP:	return &s->sysenter_esp;
+	case MSR_IA32_SYSENTER_EIP:	return &s->sysenter_eip;
+	case MSR_IA32_CR_PAT:		return &s->g_pat;
+	case MSR_VM_CR:			return &svm->vm_cr;
+	}
+	return NULL;
+}
+
 static int svm_msr_get(struct hvx_vcpu *vcpu, u32 msr, u64 *data)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
+	u64 *field = svm_msr_field(svm, msr);
 
-	switch (msr) {
-	case MSR_VM_CR:
-		*data = svm->vm_cr;
-		return 0;
-	case MSR_IA32_TSC:
+	if (msr == MSR_IA32_TSC) {
 		*data = rdtsc() + svm->vmcb->control.tsc_offset;
 		return 0;
 	}
-	return 1;
+	if (!field)
+		return 1;
+	*data = *field;
+	return 0;
 }
 
 static int svm_msr_set(struct hvx_vcpu *vcpu, u32 msr, u64 data)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
+	u64 *field = svm_msr_field(svm, msr);
 
 	switch (msr) {
 	case MSR_VM_CR:
@@ -470,13 +587,15 @@ static int svm_msr_set(struct hvx_vcpu *vcpu, u32 msr, u64 data)
 		if (svm->vm_cr & VM_CR_SVMDIS)
 			data = (data & ~(VM_CR_SVMDIS | VM_CR_LOCK)) |
 			       (svm->vm_cr & (VM_CR_SVMDIS | VM_CR_LOCK));
-		svm->vm_cr = data;
-		return 0;
+		break;
 	case MSR_IA32_TSC:
 		svm->vmcb->control.tsc_offset = data - rdtsc();
 		return 0;
 	}
-	return 1;
+	if (!field)
+		return 1;
+	*field = data;
+	return 0;
 }
 
 /* ---- VMCB set-up ---- */
@@ -484,6 +603,11 @@ static int svm_msr_set(struct hvx_vcpu *vcpu, u32 msr, u64 data)
 static void set_intercept(struct vmcb_control *c, int bit)
 {
 	c->intercept[bit / 32] |= BIT(bit % 32);
+}
+
+static void clear_intercept(struct vmcb_control *c, int bit)
+{
+	c->intercept[bit / 32] &= ~BIT(bit % 32);
 }
 
 static void seg_init(struct vmcb_seg *s, u16 sel, u16 attrib, u32 limit, u64 base)
@@ -523,6 +647,8 @@ static void reset_state(struct svm_vcpu *svm, bool init)
 	svm->vcpu.dr_switch = false;
 	memset(svm->vcpu.dr, 0, sizeof(svm->vcpu.dr));
 	svm->reinject = 0;
+	svm->nmi_masked = svm->iret_seen = svm->nmi_singlestep = false;
+	clear_intercept(&svm->vmcb->control, INTERCEPT_IRET);
 	hvx_vcpu_reset_regs(&svm->vcpu);
 }
 
@@ -561,8 +687,14 @@ static void init_vmcb(struct svm_vcpu *svm)
 	c->int_ctl = SVM_V_INTR_MASKING;
 	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
 	c->nested_cr3 = svm->vcpu.vm->tdp_root_pa;
+	c->tsc_offset = svm->vcpu.vm->tsc_offset;
 	svm->asid_gen = 0;		/* take an ASID at the first entry */
 	reset_state(svm, false);
+}
+
+static void svm_vcpu_reset(struct hvx_vcpu *vcpu, bool init)
+{
+	reset_state(to_svm(vcpu), init);
 }
 
 static int svm_vcpu_create(struct hvx_vcpu *vcpu)
@@ -617,23 +749,63 @@ static void pick_asid(struct svm_vcpu *svm, struct svm_cpu *sd, int cpu)
 	c->asid = svm->asid;
 }
 
-/* Deliver again an event whose delivery an exit interrupted (APM 15.7.2). */
-static void reinject_event(struct svm_vcpu *svm)
+/* Program the event the core chose (vcpu->inj) into EVENTINJ (APM 15.20). */
+static void write_event_inj(struct svm_vcpu *svm)
 {
 	struct vmcb_control *c = &svm->vmcb->control;
-	u32 type = svm->reinject & SVM_EVT_TYPE_MASK;
-	u8 vector = svm->reinject & SVM_EVT_VECTOR_MASK;
+	struct hvx_inj *inj = &svm->vcpu.inj;
 
-	if (!(svm->reinject & SVM_EVT_VALID) || (c->event_inj & SVM_EVT_VALID))
-		goto out;
-	/* INTn, INT3 and INTO are executed again from their RIP instead. */
-	if (type == SVM_EVT_TYPE_SOFT ||
-	    (type == SVM_EVT_TYPE_EXCEPT && (vector == BP_VECTOR || vector == OF_VECTOR)))
-		goto out;
-	c->event_inj = svm->reinject;
-	c->event_inj_err = svm->reinject_err;
-out:
-	svm->reinject = 0;
+	switch (inj->type) {
+	case HVX_INJ_EXCEPTION:
+		/* Real mode pushes no error code (KVM drops it there too). */
+		c->event_inj = inj->vector | SVM_EVT_TYPE_EXCEPT | SVM_EVT_VALID;
+		if (inj->has_error && (svm->vmcb->save.cr0 & X86_CR0_PE))
+			c->event_inj |= SVM_EVT_EV;
+		c->event_inj_err = inj->error;
+		break;
+	case HVX_INJ_NMI:
+		c->event_inj = NMI_VECTOR | SVM_EVT_TYPE_NMI | SVM_EVT_VALID;
+		svm_set_nmi_mask(&svm->vcpu, true);
+		break;
+	case HVX_INJ_EXTINT:
+		c->event_inj = inj->vector | SVM_EVT_TYPE_INTR | SVM_EVT_VALID;
+		break;
+	default:
+		c->event_inj = 0;
+	}
+}
+
+/*
+ * After an exit: the injected event was delivered, unless EXITINTINFO
+ * says its delivery was cut short; then it goes back into vcpu->inj to be
+ * delivered again (APM 15.7.2). INTn, INT3 and INTO are executed again
+ * from their RIP instead.
+ */
+static void complete_events(struct svm_vcpu *svm)
+{
+	struct vmcb_control *c = &svm->vmcb->control;
+	u32 info = c->exit_int_info, type = info & SVM_EVT_TYPE_MASK;
+	u8 vector = info & SVM_EVT_VECTOR_MASK;
+	struct hvx_inj *inj = &svm->vcpu.inj;
+
+	c->event_inj = 0;
+	inj->type = HVX_INJ_NONE;
+	svm->reinject = info & SVM_EVT_VALID ? info : 0;
+	/* The IRET that ends an NMI handler has run once RIP moved past it. */
+	if (svm->iret_seen && svm->vcpu.rip != svm->iret_rip) {
+		svm->nmi_masked = svm->iret_seen = false;
+		set_bit(HVX_REQ_EVENT, &svm->vcpu.requests);
+	}
+	if (!(info & SVM_EVT_VALID))
+		return;
+	if (type == SVM_EVT_TYPE_EXCEPT && vector != BP_VECTOR && vector != OF_VECTOR)
+		*inj = (struct hvx_inj) { .type = HVX_INJ_EXCEPTION, .vector = vector,
+					  .has_error = info & SVM_EVT_EV,
+					  .error = c->exit_int_info_err };
+	else if (type == SVM_EVT_TYPE_NMI)
+		*inj = (struct hvx_inj) { .type = HVX_INJ_NMI, .vector = NMI_VECTOR };
+	else if (type == SVM_EVT_TYPE_INTR)
+		*inj = (struct hvx_inj) { .type = HVX_INJ_EXTINT, .vector = vector };
 }
 
 /*
@@ -670,7 +842,7 @@ static bool enter_guest(struct svm_vcpu *svm)
 		switch_fpu_return();
 	sd = per_cpu_ptr(&svm_cpus, cpu);
 	pick_asid(svm, sd, cpu);
-	reinject_event(svm);
+	write_event_inj(svm);
 
 	vmcb->save.rax = vcpu->regs[HVX_RAX];
 	vmcb->save.rsp = vcpu->regs[HVX_RSP];
@@ -681,8 +853,12 @@ static bool enter_guest(struct svm_vcpu *svm)
 	vmcb->control.clean = 0;	/* hvx does not track VMCB changes */
 	vmcb->control.int_ctl = (vmcb->control.int_ctl & ~SVM_V_TPR_MASK) | (vcpu->cr8 & 0xf);
 
+	/* Last look for kicks, now that senders can see we are in guest mode. */
+	if (!hvx_guest_mode_enter(vcpu, cpu)) {
+		local_irq_enable();
+		return false;
+	}
 	hvx_load_guest_state(vcpu, &host);
-	WRITE_ONCE(vcpu->in_guest_cpu, cpu);
 	asm volatile("clgi" ::: "memory");
 	__hvx_svm_run(svm->vmcb_pa, vcpu->regs, page_to_phys(sd->host_vmcb));
 	asm volatile("stgi" ::: "memory");
@@ -751,13 +927,13 @@ typedef int (*svm_exit_handler)(struct svm_vcpu *svm);
 
 static int handle_ud(struct svm_vcpu *svm)
 {
-	svm_inject_exception(&svm->vcpu, UD_VECTOR, false, 0);
+	hvx_queue_exception(&svm->vcpu, UD_VECTOR, false, 0);
 	return 1;
 }
 
 static int handle_gp(struct svm_vcpu *svm)
 {
-	svm_inject_exception(&svm->vcpu, GP_VECTOR, true, 0);
+	hvx_queue_exception(&svm->vcpu, GP_VECTOR, true, 0);
 	return 1;
 }
 
@@ -837,10 +1013,11 @@ static int handle_io(struct svm_vcpu *svm)
  */
 static int handle_shutdown(struct svm_vcpu *svm)
 {
-	u64 cr0 = svm->vmcb->save.cr0;
+	u64 cr0 = svm->vmcb->save.cr0, tsc_offset = svm->vmcb->control.tsc_offset;
 
 	init_vmcb(svm);
 	svm->vmcb->save.cr0 = cr0;
+	svm->vmcb->control.tsc_offset = tsc_offset;	/* the TSC runs on */
 	reset_state(svm, true);
 	svm->vcpu.run->exit_reason = KVM_EXIT_SHUTDOWN;
 	return 0;
@@ -854,9 +1031,39 @@ static int handle_dr(struct svm_vcpu *svm)
 	return 1;		/* RIP unchanged: the MOV DR runs again */
 }
 
+/*
+ * #DB: the guest's, unless it is the single step hvx asked for to see an
+ * IRET or a shadowed instruction complete (svm_request_windows).
+ */
 static int handle_db(struct svm_vcpu *svm)
 {
-	svm_inject_exception(&svm->vcpu, DB_VECTOR, false, 0);
+	if (svm->nmi_singlestep) {
+		svm->nmi_singlestep = false;
+		if (!svm->guest_tf)
+			svm->vmcb->save.rflags &= ~(u64)X86_EFLAGS_TF;
+		set_bit(HVX_REQ_EVENT, &svm->vcpu.requests);
+		if (!svm->guest_tf)
+			return 1;
+	}
+	hvx_queue_exception(&svm->vcpu, DB_VECTOR, false, 0);
+	return 1;
+}
+
+/* The guest can take an interrupt now: the core injects it on entry. */
+static int handle_vintr(struct svm_vcpu *svm)
+{
+	svm_request_windows(&svm->vcpu, false, false);
+	set_bit(HVX_REQ_EVENT, &svm->vcpu.requests);
+	return 1;
+}
+
+/* The IRET that ends an NMI handler: NMIs unblock once it has run. */
+static int handle_iret(struct svm_vcpu *svm)
+{
+	clear_intercept(&svm->vmcb->control, INTERCEPT_IRET);
+	svm->iret_seen = true;
+	svm->iret_rip = svm->vcpu.rip;
+	set_bit(HVX_REQ_EVENT, &svm->vcpu.requests);
 	return 1;
 }
 
@@ -867,7 +1074,7 @@ static int handle_mc(struct svm_vcpu *svm)
 
 static int handle_ac(struct svm_vcpu *svm)
 {
-	svm_inject_exception(&svm->vcpu, AC_VECTOR, true, 0);
+	hvx_queue_exception(&svm->vcpu, AC_VECTOR, true, 0);
 	return 1;
 }
 
@@ -913,6 +1120,8 @@ static const svm_exit_handler exit_handlers[] = {
 	[SVM_EXIT_EXCP_BASE + AC_VECTOR]		= handle_ac,
 	[SVM_EXIT_EXCP_BASE + MC_VECTOR]		= handle_mc,
 	[SVM_EXIT_INTR]		= handle_nothing,
+	[SVM_EXIT_VINTR_CODE]	= handle_vintr,
+	[SVM_EXIT_IRET_CODE]	= handle_iret,
 	[SVM_EXIT_NMI]		= handle_nothing,
 	[SVM_EXIT_SMI]		= handle_nothing,
 	[SVM_EXIT_RDPMC]	= handle_gp,
@@ -959,11 +1168,7 @@ static int handle_exit(struct svm_vcpu *svm)
 		pr_info_ratelimited("exit %#x info1 %#llx info2 %#llx intinfo %#x rip %#llx cs %#x\n",
 				    code, c->exit_info_1, c->exit_info_2, c->exit_int_info,
 				    svm->vmcb->save.rip, svm->vmcb->save.cs.selector);
-	if (c->exit_int_info & SVM_EVT_VALID) {
-		svm->reinject = c->exit_int_info;
-		svm->reinject_err = c->exit_int_info_err;
-	}
-	c->event_inj = 0;
+	complete_events(svm);
 	if (code == (u32)SVM_EXIT_ERR)
 		return handle_invalid(svm);
 	if (code == SVM_EXIT_NPF)
@@ -1015,8 +1220,16 @@ const struct hvx_vendor_ops hvx_svm_ops = {
 	.get_cpu_mode		= svm_get_cpu_mode,
 	.get_efer		= svm_get_efer,
 	.set_efer		= svm_set_efer,
-	.cancel_events		= svm_cancel_events,
-	.inject_exception	= svm_inject_exception,
+	.vcpu_reset		= svm_vcpu_reset,
+	.interrupt_allowed	= svm_interrupt_allowed,
+	.nmi_allowed		= svm_nmi_allowed,
+	.request_windows	= svm_request_windows,
+	.get_interrupt_shadow	= svm_get_interrupt_shadow,
+	.set_interrupt_shadow	= svm_set_interrupt_shadow,
+	.get_nmi_mask		= svm_get_nmi_mask,
+	.get_dr67		= svm_get_dr67,
+	.set_dr67		= svm_set_dr67,
+	.set_nmi_mask		= svm_set_nmi_mask,
 	.insn_bytes		= svm_insn_bytes,
 	.vendor_msr_get		= svm_msr_get,
 	.vendor_msr_set		= svm_msr_set,

@@ -167,7 +167,12 @@ static_assert(sizeof(struct vmcb) == 4096);
 
 /* int_ctl */
 #define SVM_V_TPR_MASK		0xf
+#define SVM_V_IRQ		BIT(8)		/* a virtual interrupt is pending */
+#define SVM_V_INTR_PRIO_SHIFT	16
+#define SVM_V_IGN_TPR		BIT(20)
 #define SVM_V_INTR_MASKING	BIT(24)
+#define SVM_EXIT_VINTR_CODE	0x064
+#define SVM_EXIT_IRET_CODE	0x074
 
 /* Exit codes newer than the installed uapi <asm/svm.h> (APM Table C-1). */
 #define SVM_EXIT_INVLPGB		0x0a0

@@ -235,6 +235,10 @@ static __always_inline void vmcs_writel(enum vmcs_field f, unsigned long v)
 /* VM-execution, exit and entry control bits (SDM Vol. 3C, 25.6-25.8). */
 #define PIN_EXT_INTR_EXITING		BIT(0)
 #define PIN_NMI_EXITING			BIT(3)
+#define PIN_VIRTUAL_NMIS		BIT(5)
+
+#define CPU_INTR_WINDOW_EXITING		BIT(2)
+#define CPU_NMI_WINDOW_EXITING		BIT(22)
 
 #define CPU_HLT_EXITING			BIT(7)
 #define CPU_INVLPG_EXITING		BIT(9)
@@ -289,6 +293,12 @@ static __always_inline void vmcs_writel(enum vmcs_field f, unsigned long v)
 #define INTR_TYPE_SOFT_EXCEPTION	(6 << 8)
 #define INTR_INFO_DELIVER_CODE		BIT(11)
 #define INTR_INFO_VALID			BIT(31)
+#define INTR_INFO_UNBLOCK_NMI		BIT(12)	/* exit in an IRET that unblocked NMIs */
+
+/* Guest interruptibility state (SDM Vol. 3C, 25.4.2, Table 25-3). */
+#define GUEST_INTR_STATE_STI		BIT(0)
+#define GUEST_INTR_STATE_MOV_SS		BIT(1)
+#define GUEST_INTR_STATE_NMI		BIT(3)
 
 /* IA32_VMX_EPT_VPID_CAP (SDM Vol. 3D, A.10) */
 #define EPT_CAP_WALK_4			BIT_ULL(6)

@@ -167,17 +167,20 @@ static int read_caps(void)
 	rdmsrl(MSR_IA32_VMX_CR4_FIXED1, caps.cr4_fixed1);
 
 	r = adjust("pin-based", ctl_msr(MSR_IA32_VMX_PINBASED_CTLS, MSR_IA32_VMX_TRUE_PINBASED_CTLS),
-		   PIN_EXT_INTR_EXITING | PIN_NMI_EXITING, 0, 0, &caps.pin);
+		   PIN_EXT_INTR_EXITING | PIN_NMI_EXITING | PIN_VIRTUAL_NMIS, 0, 0, &caps.pin);
 	if (!r)
 		r = adjust("primary processor-based",
 			   ctl_msr(MSR_IA32_VMX_PROCBASED_CTLS, MSR_IA32_VMX_TRUE_PROCBASED_CTLS),
 			   CPU_HLT_EXITING | CPU_MWAIT_EXITING | CPU_RDPMC_EXITING |
 			   CPU_CR8_LOAD_EXITING | CPU_CR8_STORE_EXITING | CPU_MOV_DR_EXITING |
 			   CPU_USE_IO_BITMAPS | CPU_USE_MSR_BITMAPS | CPU_MONITOR_EXITING |
-			   CPU_SECONDARY_CONTROLS, 0,
+			   CPU_SECONDARY_CONTROLS | CPU_INTR_WINDOW_EXITING |
+			   CPU_NMI_WINDOW_EXITING, 0,
 			   CPU_CR3_LOAD_EXITING | CPU_CR3_STORE_EXITING | CPU_INVLPG_EXITING |
 			   CPU_RDTSC_EXITING | CPU_TPR_SHADOW | CPU_UNCOND_IO_EXITING |
 			   CPU_MONITOR_TRAP_FLAG | CPU_PAUSE_EXITING, &caps.cpu);
+	/* The window exits are needed, but set only while a window is asked for. */
+	caps.cpu &= ~(CPU_INTR_WINDOW_EXITING | CPU_NMI_WINDOW_EXITING);
 	if (!r)
 		r = adjust("secondary processor-based", MSR_IA32_VMX_PROCBASED_CTLS2,
 			   SEC_ENABLE_EPT | SEC_UNRESTRICTED_GUEST | SEC_WBINVD_EXITING,
@@ -686,21 +689,113 @@ static int vmx_set_efer(struct hvx_vcpu *vcpu, u64 efer)
 	return 0;
 }
 
-static void vmx_cancel_events(struct hvx_vcpu *vcpu)
+static u8 vmx_get_interrupt_shadow(struct hvx_vcpu *vcpu)
 {
-	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
-	to_vmx(vcpu)->idt_info = 0;
+	u32 st = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+
+	return ((st & GUEST_INTR_STATE_STI) ? KVM_X86_SHADOW_INT_STI : 0) |
+	       ((st & GUEST_INTR_STATE_MOV_SS) ? KVM_X86_SHADOW_INT_MOV_SS : 0);
 }
 
-static void vmx_inject_exception(struct hvx_vcpu *vcpu, u8 vector,
-				 bool has_error, u32 error)
+static void vmx_set_interrupt_shadow(struct hvx_vcpu *vcpu, u8 shadow)
 {
-	/* Real mode pushes no error code; VM entry refuses one (SDM 27.2.1.3). */
-	if (!(guest_cr0(to_vmx(vcpu)) & X86_CR0_PE))
-		has_error = false;
-	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, vector | INTR_TYPE_HARD_EXCEPTION |
-		     INTR_INFO_VALID | (has_error ? INTR_INFO_DELIVER_CODE : 0));
-	vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, error);
+	u32 st = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) &
+		 ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS);
+
+	/* One of the two at most (SDM 27.3.1.5 checks that on entry). */
+	if (shadow & KVM_X86_SHADOW_INT_MOV_SS)
+		st |= GUEST_INTR_STATE_MOV_SS;
+	else if (shadow & KVM_X86_SHADOW_INT_STI)
+		st |= GUEST_INTR_STATE_STI;
+	vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, st);
+}
+
+/* STI/MOV SS blocking, unless hvx has moved RIP past that instruction. */
+static u32 interruptibility(struct hvx_vcpu *vcpu)
+{
+	u32 st = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+
+	if (vcpu->rip != vcpu->exit_rip)
+		st &= ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS);
+	return st;
+}
+
+static bool vmx_interrupt_allowed(struct hvx_vcpu *vcpu)
+{
+	return (vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF) &&
+	       !(interruptibility(vcpu) & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
+}
+
+/* Virtual NMIs: the CPU tracks the guest's NMI blocking (SDM 25.3, 26.7.1). */
+static bool vmx_nmi_allowed(struct hvx_vcpu *vcpu)
+{
+	return !(interruptibility(vcpu) &
+		 (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS | GUEST_INTR_STATE_NMI));
+}
+
+static void vmx_get_dr67(struct hvx_vcpu *vcpu, u64 *dr6, u64 *dr7)
+{
+	*dr6 = vcpu->dr6;
+	*dr7 = vmcs_readl(GUEST_DR7);
+}
+
+static void vmx_set_dr67(struct hvx_vcpu *vcpu, u64 dr6, u64 dr7)
+{
+	vcpu->dr6 = dr6;
+	vmcs_writel(GUEST_DR7, dr7);
+}
+
+static bool vmx_get_nmi_mask(struct hvx_vcpu *vcpu)
+{
+	return vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) & GUEST_INTR_STATE_NMI;
+}
+
+static void vmx_set_nmi_mask(struct hvx_vcpu *vcpu, bool masked)
+{
+	u32 st = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) & ~GUEST_INTR_STATE_NMI;
+
+	vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, st | (masked ? GUEST_INTR_STATE_NMI : 0));
+}
+
+/* Interrupt- and NMI-window exiting (SDM 25.6.2, 26.7.5, 26.7.6). */
+static void vmx_request_windows(struct hvx_vcpu *vcpu, bool irq, bool nmi)
+{
+	u32 ctl = vmcs_read32(CPU_BASED_VM_EXEC_CONTROL), want = ctl;
+
+	want &= ~(CPU_INTR_WINDOW_EXITING | CPU_NMI_WINDOW_EXITING);
+	if (irq)
+		want |= CPU_INTR_WINDOW_EXITING;
+	if (nmi)
+		want |= CPU_NMI_WINDOW_EXITING;
+	if (want != ctl)
+		vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, want);
+}
+
+/* The event the core chose (vcpu->inj) into the VM-entry fields (SDM 25.8.3). */
+static void write_event_inj(struct vmx_vcpu *vmx)
+{
+	struct hvx_inj *inj = &vmx->vcpu.inj;
+	u32 info;
+
+	switch (inj->type) {
+	case HVX_INJ_EXCEPTION:
+		info = inj->vector | INTR_TYPE_HARD_EXCEPTION | INTR_INFO_VALID;
+		/* Real mode pushes no error code; VM entry refuses one (SDM 27.2.1.3). */
+		if (inj->has_error && (guest_cr0(vmx) & X86_CR0_PE)) {
+			info |= INTR_INFO_DELIVER_CODE;
+			vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, inj->error);
+		}
+		break;
+	case HVX_INJ_NMI:
+		info = NMI_VECTOR | INTR_TYPE_NMI | INTR_INFO_VALID;
+		break;
+	case HVX_INJ_EXTINT:
+		info = inj->vector | INTR_TYPE_EXT_INTR | INTR_INFO_VALID;
+		break;
+	default:
+		info = 0;
+	}
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info);
 }
 
 /* VMX hands over no instruction bytes: the core fetches them itself. */
@@ -709,24 +804,89 @@ static int vmx_insn_bytes(struct hvx_vcpu *vcpu, u8 *buf)
 	return 0;
 }
 
+/*
+ * The guest's copies of the MSRs VMX switches: FS/GS base, SYSENTER_* and
+ * PAT in the VMCS guest-state area (SDM Vol. 3C, 25.4.1 and 25.4.2), the
+ * syscall MSRs and KERNEL_GS_BASE in vmx_vcpu (hvx switches them around
+ * each entry), the TSC through TSC_OFFSET. The core (msr.c) decides which
+ * MSRs exist and checks the values; these only store them.
+ */
+static u64 *vmx_msr_field(struct vmx_vcpu *vmx, u32 msr)
+{
+	switch (msr) {
+	case MSR_KERNEL_GS_BASE:	return &vmx->kernel_gs_base;
+	case MSR_STAR:			return &vmx->star;
+	case MSR_LSTAR:			return &vmx->lstar;
+	case MSR_CSTAR:			return &vmx->cstar;
+	case MSR_SYSCALL_MASK:		return &vmx->sfmask;
+	}
+	return NULL;
+}
+
 static int vmx_msr_get(struct hvx_vcpu *vcpu, u32 msr, u64 *data)
 {
+	u64 *field = vmx_msr_field(to_vmx(vcpu), msr);
+
 	switch (msr) {
 	case MSR_IA32_TSC:
 		*data = rdtsc() + vmcs_read64(TSC_OFFSET);
 		return 0;
+	case MSR_FS_BASE:
+		*data = vmcs_readl(GUEST_FS_BASE);
+		return 0;
+	case MSR_GS_BASE:
+		*data = vmcs_readl(GUEST_GS_BASE);
+		return 0;
+	case MSR_IA32_SYSENTER_CS:
+		*data = vmcs_read32(GUEST_SYSENTER_CS);
+		return 0;
+	case MSR_IA32_SYSENTER_ESP:
+		*data = vmcs_readl(GUEST_SYSENTER_ESP);
+		return 0;
+	case MSR_IA32_SYSENTER_EIP:
+		*data = vmcs_readl(GUEST_SYSENTER_EIP);
+		return 0;
+	case MSR_IA32_CR_PAT:
+		*data = vmcs_read64(GUEST_IA32_PAT);
+		return 0;
 	}
-	return 1;
+	if (!field)
+		return 1;
+	*data = *field;
+	return 0;
 }
 
 static int vmx_msr_set(struct hvx_vcpu *vcpu, u32 msr, u64 data)
 {
+	u64 *field = vmx_msr_field(to_vmx(vcpu), msr);
+
 	switch (msr) {
 	case MSR_IA32_TSC:
 		vmcs_write64(TSC_OFFSET, data - rdtsc());
 		return 0;
+	case MSR_FS_BASE:
+		vmcs_writel(GUEST_FS_BASE, data);
+		return 0;
+	case MSR_GS_BASE:
+		vmcs_writel(GUEST_GS_BASE, data);
+		return 0;
+	case MSR_IA32_SYSENTER_CS:
+		vmcs_write32(GUEST_SYSENTER_CS, data);
+		return 0;
+	case MSR_IA32_SYSENTER_ESP:
+		vmcs_writel(GUEST_SYSENTER_ESP, data);
+		return 0;
+	case MSR_IA32_SYSENTER_EIP:
+		vmcs_writel(GUEST_SYSENTER_EIP, data);
+		return 0;
+	case MSR_IA32_CR_PAT:
+		vmcs_write64(GUEST_IA32_PAT, data);
+		return 0;
 	}
-	return 1;
+	if (!field)
+		return 1;
+	*field = data;
+	return 0;
 }
 
 /* ---- VMCS set-up ---- */
@@ -756,6 +916,7 @@ static void reset_state(struct vmx_vcpu *vmx)
 	update_paging_mode(vmx);
 	vmcs_writel(GUEST_RFLAGS, X86_EFLAGS_FIXED);
 	vmcs_writel(GUEST_DR7, HVX_DR7_RESET);
+	vmx->vcpu.dr6 = HVX_DR6_RESET;
 	vmcs_write64(GUEST_IA32_PAT, 0x0007040600070406ULL);
 	vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, 0);
 	vmcs_write32(GUEST_ACTIVITY_STATE, 0);
@@ -822,7 +983,7 @@ static void init_vmcs(struct vmx_vcpu *vmx)
 	vmcs_write64(MSR_BITMAP, virt_to_phys(msr_bitmap));
 	vmcs_write64(EPT_POINTER, eptp);
 	vmcs_write64(VMCS_LINK_POINTER, ~0ULL);
-	vmcs_write64(TSC_OFFSET, 0);
+	vmcs_write64(TSC_OFFSET, vmx->vcpu.vm->tsc_offset);
 	vmcs_write64(GUEST_IA32_DEBUGCTL, 0);
 	if (caps.vpid)
 		vmcs_write16(VIRTUAL_PROCESSOR_ID, vmx->vpid);
@@ -830,6 +991,12 @@ static void init_vmcs(struct vmx_vcpu *vmx)
 	vmcs_writel(CR4_GUEST_HOST_MASK, CR4_TRAPPED | caps.cr4_fixed0);
 	write_host_constant();
 	reset_state(vmx);
+}
+
+/* VMX keeps no state that INIT spares and RESET does not (CD/NW aside). */
+static void vmx_vcpu_reset(struct hvx_vcpu *vcpu, bool init)
+{
+	reset_state(to_vmx(vcpu));
 }
 
 static int vmx_vcpu_create(struct hvx_vcpu *vcpu)
@@ -983,15 +1150,25 @@ static bool enter_guest(struct vmx_vcpu *vmx)
 			     vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) & ~3U);
 	vmcs_writel(GUEST_RIP, vcpu->rip);
 	vmcs_writel(GUEST_RSP, vcpu->regs[HVX_RSP]);
+	write_event_inj(vmx);
+	/* Last look for kicks, now that senders can see we are in guest mode. */
+	if (!hvx_guest_mode_enter(vcpu, cpu)) {
+		local_irq_enable();
+		return false;
+	}
 	hvx_load_guest_state(vcpu, &hs);
 	load_guest_msrs(vmx, &host);
 	/* CR2 is not in the VMCS: the guest's goes in by hand, right before entry. */
 	if (read_cr2() != vcpu->cr2)
 		write_cr2(vcpu->cr2);
 
-	WRITE_ONCE(vcpu->in_guest_cpu, cpu);
+	/* DR6 is not in the VMCS: the guest's is live while DR0-3 are. */
+	if (vcpu->dr_switch)
+		set_debugreg(vcpu->dr6, 6);
 	failed = __hvx_vmx_run(vcpu->regs, vmx->launched);
 	WRITE_ONCE(vcpu->in_guest_cpu, -1);
+	if (vcpu->dr_switch)
+		get_debugreg(vcpu->dr6, 6);
 
 	vcpu->cr2 = read_cr2();
 	load_host_msrs(vmx, &host);
@@ -1048,13 +1225,13 @@ typedef int (*vmx_exit_handler)(struct vmx_vcpu *vmx);
 
 static int handle_ud(struct vmx_vcpu *vmx)
 {
-	vmx_inject_exception(&vmx->vcpu, UD_VECTOR, false, 0);
+	hvx_queue_exception(&vmx->vcpu, UD_VECTOR, false, 0);
 	return 1;
 }
 
 static int handle_gp(struct vmx_vcpu *vmx)
 {
-	vmx_inject_exception(&vmx->vcpu, GP_VECTOR, true, 0);
+	hvx_queue_exception(&vmx->vcpu, GP_VECTOR, true, 0);
 	return 1;
 }
 
@@ -1213,7 +1390,7 @@ static int handle_exception(struct vmx_vcpu *vmx)
 	if ((info & INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI || vector == MC_VECTOR)
 		return handle_nothing(vmx);	/* the host's, handled already */
 	if (vector == DB_VECTOR || vector == AC_VECTOR) {
-		vmx_inject_exception(&vmx->vcpu, vector, vector == AC_VECTOR, 0);
+		hvx_queue_exception(&vmx->vcpu, vector, vector == AC_VECTOR, 0);
 		return 1;
 	}
 	dump_vmcs(vmx, "unexpected exception exit");
@@ -1245,9 +1422,19 @@ static int handle_ept_violation(struct vmx_vcpu *vmx)
 	return hvx_handle_mmio(&vmx->vcpu, gpa, write);
 }
 
+/* The guest can take the interrupt or NMI now: the core injects it. */
+static int handle_window(struct vmx_vcpu *vmx)
+{
+	vmx_request_windows(&vmx->vcpu, false, false);
+	set_bit(HVX_REQ_EVENT, &vmx->vcpu.requests);
+	return 1;
+}
+
 static const vmx_exit_handler exit_handlers[] = {
 	[EXIT_REASON_EXCEPTION_NMI]	= handle_exception,
 	[EXIT_REASON_EXTERNAL_INTERRUPT] = handle_nothing,
+	[EXIT_REASON_INTERRUPT_WINDOW]	= handle_window,
+	[EXIT_REASON_NMI_WINDOW]	= handle_window,
 	[EXIT_REASON_TRIPLE_FAULT]	= handle_triple_fault,
 	[EXIT_REASON_CPUID]		= handle_cpuid,
 	[EXIT_REASON_HLT]		= handle_hlt,
@@ -1278,19 +1465,47 @@ static const vmx_exit_handler exit_handlers[] = {
 	[EXIT_REASON_VMFUNC]		= handle_ud,
 };
 
-/* Deliver again an event whose delivery an exit interrupted (SDM 28.2.4). */
-static void reinject_event(struct vmx_vcpu *vmx)
+/*
+ * After an exit: the injected event was delivered, unless the
+ * IDT-vectoring information says the exit cut its delivery short; then it
+ * goes back into vcpu->inj (SDM Vol. 3C, 28.2.4). Software interrupts and
+ * exceptions run again from their RIP instead. An NMI whose delivery was
+ * cut short did not block NMIs; an IRET that faulted had unblocked them
+ * and must block them again (SDM 28.2.3, "NMI unblocking due to IRET").
+ */
+static void complete_events(struct vmx_vcpu *vmx)
 {
 	u32 info = vmx->idt_info, type = info & INTR_INFO_TYPE_MASK;
+	u16 basic = vmx->exit_reason;
+	struct hvx_inj *inj = &vmx->vcpu.inj;
+	bool unblocked = false;
 
-	if (!(info & INTR_INFO_VALID) || type == INTR_TYPE_EXT_INTR ||
-	    type == INTR_TYPE_SOFT_INTR || type == INTR_TYPE_SOFT_EXCEPTION ||
-	    type == INTR_TYPE_PRIV_SW_EXCEPTION)
-		return;		/* software events run again from their RIP */
-	if (vmcs_read32(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID)
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
+	inj->type = HVX_INJ_NONE;
+	if (basic == EXIT_REASON_EXCEPTION_NMI && (vmx->intr_info & INTR_INFO_VALID))
+		unblocked = vmx->intr_info & INTR_INFO_UNBLOCK_NMI;
+	else if (basic == EXIT_REASON_EPT_VIOLATION)
+		unblocked = vmx->exit_qual & INTR_INFO_UNBLOCK_NMI;	/* same bit 12 */
+	if (unblocked && !(info & INTR_INFO_VALID))
+		vmx_set_nmi_mask(&vmx->vcpu, true);
+	if (!(info & INTR_INFO_VALID))
 		return;
-	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info & ~BIT(12));
-	vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, vmx->idt_err);
+	switch (type) {
+	case INTR_TYPE_HARD_EXCEPTION:
+		*inj = (struct hvx_inj) { .type = HVX_INJ_EXCEPTION,
+					  .vector = info & INTR_INFO_VECTOR_MASK,
+					  .has_error = info & INTR_INFO_DELIVER_CODE,
+					  .error = vmx->idt_err };
+		break;
+	case INTR_TYPE_NMI:
+		vmx_set_nmi_mask(&vmx->vcpu, false);
+		*inj = (struct hvx_inj) { .type = HVX_INJ_NMI, .vector = NMI_VECTOR };
+		break;
+	case INTR_TYPE_EXT_INTR:
+		*inj = (struct hvx_inj) { .type = HVX_INJ_EXTINT,
+					  .vector = info & INTR_INFO_VECTOR_MASK };
+		break;
+	}
 }
 
 static int handle_exit(struct vmx_vcpu *vmx)
@@ -1323,8 +1538,7 @@ static int handle_exit(struct vmx_vcpu *vmx)
 		run->fail_entry.cpu = vmx->vcpu.last_cpu;
 		return 0;
 	}
-	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
-	reinject_event(vmx);
+	complete_events(vmx);
 	if (basic < ARRAY_SIZE(exit_handlers) && exit_handlers[basic])
 		return exit_handlers[basic](vmx);
 	dump_vmcs(vmx, "unexpected exit");
@@ -1370,8 +1584,16 @@ const struct hvx_vendor_ops hvx_vmx_ops = {
 	.get_cpu_mode		= vmx_get_cpu_mode,
 	.get_efer		= vmx_get_efer,
 	.set_efer		= vmx_set_efer,
-	.cancel_events		= vmx_cancel_events,
-	.inject_exception	= vmx_inject_exception,
+	.vcpu_reset		= vmx_vcpu_reset,
+	.interrupt_allowed	= vmx_interrupt_allowed,
+	.nmi_allowed		= vmx_nmi_allowed,
+	.request_windows	= vmx_request_windows,
+	.get_interrupt_shadow	= vmx_get_interrupt_shadow,
+	.set_interrupt_shadow	= vmx_set_interrupt_shadow,
+	.get_nmi_mask		= vmx_get_nmi_mask,
+	.get_dr67		= vmx_get_dr67,
+	.set_dr67		= vmx_set_dr67,
+	.set_nmi_mask		= vmx_set_nmi_mask,
 	.insn_bytes		= vmx_insn_bytes,
 	.vendor_msr_get		= vmx_msr_get,
 	.vendor_msr_set		= vmx_msr_set,

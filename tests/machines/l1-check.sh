@@ -20,6 +20,11 @@ echo "FACTS-BEGIN"
 hvx probe --dump-facts
 echo "FACTS-END"
 
+# KVM's own selftests on hvx: /dev/kvm is hvx's node while KVM's modules
+# are not loaded yet (l1-selftests.sh); on KVM at the end, then the table.
+. /hvx/l1-selftests.sh
+st_run_hvx
+
 # Each VM test on one device: hvx-vmtest prints "ok NAME" or
 # "FAIL NAME: why" per test and writes its trace (exits, data, final
 # registers) to DIR/NAME.trace.
@@ -65,6 +70,9 @@ for t in /tmp/trace-hvx/*.trace; do
 		result FAIL "same:$n" "hvx differs from kvm"
 	fi
 done
+
+st_run_kvm
+st_report
 
 # The module must unload once every VM is gone (kvm holds no hvx state).
 if rmmod hvx; then result ok unload-hvx; else result FAIL unload-hvx; fi

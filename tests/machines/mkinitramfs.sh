@@ -1,10 +1,15 @@
 #!/bin/sh
 # Build the L1 initramfs: busybox, Debian's kernel modules that hvx is
 # compared with (kvm, kvm-amd, kvm-intel and their dependencies, msr),
-# hvx.ko, the hvx programs and the L1 scripts.
-#   mkinitramfs.sh KVER OUT.cpio.gz
+# hvx.ko, the hvx programs, the L1 scripts, and the KVM selftests that
+# the machine's list (tests/selftests/MACHINE.list) names.
+#   mkinitramfs.sh KVER OUT.cpio.gz [svm|vmx]
+# Without MACHINE, an OUT under build/l1-bochs/ is the vmx machine's.
 set -e
-kver=$1 out=$2
+kver=$1 out=$2 machine=${3:-}
+if [ -z "$machine" ]; then
+	case $out in *l1-bochs*) machine=vmx ;; *) machine=svm ;; esac
+fi
 top=$(cd "$(dirname "$0")/../.." && pwd)
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
@@ -30,6 +35,19 @@ done
 cp -r "$top/build/guests" "$root/hvx/guests"
 cp "$top"/tests/machines/l1-*.sh "$root/hvx/"
 cp "$top/tests/machines/l1-init.sh" "$root/init"
+# KVM's selftests: only the listed ones (each is a static binary of about
+# 1 MB, and Bochs unpacks the initramfs slowly). A missing binary is
+# reported by the L1 job, not here: `make selftests` builds them.
+list="$top/tests/selftests/$machine.list"
+if [ -f "$list" ]; then
+	mkdir -p "$root/selftests"
+	cp "$list" "$root/hvx/selftests.list"
+	for t in $(grep -vE '^[[:space:]]*(#|$|timeout=)' "$list" | awk '{ print $1 }'); do
+		if [ -f "$top/build/selftests/$t" ]; then
+			cp "$top/build/selftests/$t" "$root/selftests/"
+		fi
+	done
+fi
 chmod +x "$root/init" "$root"/hvx/*.sh
 
 (cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 > "$out"

@@ -5,6 +5,10 @@
 # "N passed, N failed"; exits non-zero when anything failed.
 #   qemu-svm.sh [--check|--bench|--demo]
 set -e
+# One emulator at a time on this machine (2 cores): wait for the other.
+if [ -z "${HVX_EMU_LOCKED:-}" ]; then
+	HVX_EMU_LOCKED=1 exec flock /tmp/hvx-emulator.lock "$0" "$@"
+fi
 top=$(cd "$(dirname "$0")/../.." && pwd)
 job=check
 case ${1:-} in --bench) job=bench ;; --demo) job=demo ;; --debug) job=debug ;; esac

@@ -28,4 +28,16 @@ guest_\name\()_end:
 	GUEST	mmioadd64
 	GUEST	vmx64
 	GUEST	spin_cpuid
+	GUEST	apic_timer64
+	GUEST	x2apic64
+	GUEST	pit_pic64
+	GUEST	ioapic64
+	GUEST	nmi64
+	GUEST	uirq64
+	GUEST	events64
+	GUEST	hlt_nmi64
+	GUEST	ipi64
+	GUEST	smpboot64
+	GUEST	conc64
+	GUEST	cmd64
 	.section .note.GNU-stack, "", @progbits

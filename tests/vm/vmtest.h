@@ -78,6 +78,13 @@ DECLARE_GUEST(spin); DECLARE_GUEST(pm32); DECLARE_GUEST(lm64);
 DECLARE_GUEST(mmio64); DECLARE_GUEST(touch64); DECLARE_GUEST(svm64);
 DECLARE_GUEST(cpuid64); DECLARE_GUEST(state64); DECLARE_GUEST(ro64);
 DECLARE_GUEST(bench64); DECLARE_GUEST(mmioadd64); DECLARE_GUEST(vmx64); DECLARE_GUEST(spin_cpuid);
+/* The interrupt and SMP tests' guests (tests_irq.c, tests_smp.c). */
+DECLARE_GUEST(apic_timer64); DECLARE_GUEST(x2apic64); DECLARE_GUEST(pit_pic64);
+DECLARE_GUEST(ioapic64); DECLARE_GUEST(nmi64); DECLARE_GUEST(uirq64);
+DECLARE_GUEST(events64); DECLARE_GUEST(hlt_nmi64); DECLARE_GUEST(ipi64);
+DECLARE_GUEST(smpboot64); DECLARE_GUEST(conc64);
+/* The CPUID/MSR/FPU state tests' guest (tests_cpuid_msr.c). */
+DECLARE_GUEST(cmd64);
 
 /* The L1 CPU's vendor, for the few expectations that differ. */
 bool host_is_amd(void);
@@ -120,6 +127,26 @@ int test_two_vcpus(struct t *t);
 int test_mmio_unsupported(struct t *t);
 int test_busy(struct t *t);
 int test_killed_vmm(struct t *t);
+/* CPUID, MSRs, FPU/XSAVE/XCRs (tests_cpuid_msr.c). */
+int test_cpuid2(struct t *t);
+int test_msrs(struct t *t);
+int test_fpu_state(struct t *t);
+/* Interrupts and SMP (tests_irq.c, tests_smp.c). */
+int test_apic_timer(struct t *t);
+int test_apic_x2apic(struct t *t);
+int test_pit_pic(struct t *t);
+int test_ioapic_level(struct t *t);
+int test_nmi(struct t *t);
+int test_user_irq(struct t *t);
+int test_vcpu_events(struct t *t);
+int test_halt_signal(struct t *t);
+int test_ipi_pingpong(struct t *t);
+int test_smp_boot(struct t *t);
+int test_smp_concurrent(struct t *t);
+/* Dirty logging, KVM_SET/GET_NR_MMU_PAGES, KVM_ENABLE_CAP (tests_dirty.c). */
+int test_dirty_log(struct t *t);
+int test_dirty_log_io(struct t *t);
+int test_vm_caps(struct t *t);
 
 extern const struct vmtest vm_tests[];
 extern const int vm_ntests;
