@@ -6,7 +6,8 @@
  *
  * The supported table is what hvx can give a guest: the host's vendor,
  * family and caches, only the features a guest may use natively under
- * hvx or that hvx emulates (x2APIC, TSC_ADJUST), the XSAVE components hvx
+ * hvx or that hvx emulates (x2APIC, TSC_ADJUST), the hypervisor bit
+ * (leaf 1 ECX[31]; KVM leaves it to user space), the XSAVE components hvx
  * switches (leaf 0xd), and hvx's own hypervisor leaves 0x40000000 ("hvx"
  * signature) and 0x40000001 (no paravirtual features: hvx is not KVM, so
  * it does not claim KVM's "KVMKVMKVM" leaves; software that needs KVM's

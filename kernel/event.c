@@ -245,6 +245,17 @@ static int block(struct hvx_vcpu *vcpu)
 	return wait_event_interruptible(vcpu->wq, wake_condition(vcpu)) ? -EINTR : 0;
 }
 
+/* KVM_RUN on a vCPU in KVM_MP_STATE_UNINITIALIZED (see hvx_vcpu_run). */
+int hvx_vcpu_wait_init(struct hvx_vcpu *vcpu)
+{
+	if (block(vcpu)) {
+		vcpu->run->exit_reason = KVM_EXIT_INTR;
+		return -EINTR;
+	}
+	accept_init_sipi(vcpu);
+	return -EAGAIN;
+}
+
 /*
  * The core's work before an entry. Returns 1 to enter the guest, 0 to
  * return to user space with run->exit_reason set, or -errno.

@@ -306,6 +306,7 @@ bool hvx_guest_mode_enter(struct hvx_vcpu *vcpu, int cpu);
 int hvx_vcpu_prepare_entry(struct hvx_vcpu *vcpu);
 bool hvx_vcpu_ready_for_interrupt(struct hvx_vcpu *vcpu);
 int hvx_vcpu_check_irq_window(struct hvx_vcpu *vcpu);
+int hvx_vcpu_wait_init(struct hvx_vcpu *vcpu);
 int hvx_vcpu_interrupt(struct hvx_vcpu *vcpu, u32 irq);
 int hvx_vcpu_nmi(struct hvx_vcpu *vcpu);
 int hvx_vcpu_get_mp_state(struct hvx_vcpu *vcpu, struct kvm_mp_state *mp);

@@ -121,7 +121,8 @@ struct hvx_vcpu *hvx_vcpu_create(struct hvx_vm *vm, u32 id)
 		if (r)
 			goto err_backend;
 	}
-	vm->vcpus[slot] = vcpu;
+	/* Published last: hvx_apic_deliver walks vm->vcpus under RCU. */
+	rcu_assign_pointer(vm->vcpus[slot], vcpu);
 	vm->nr_vcpus++;
 	mutex_unlock(&vm->lock);
 	return vcpu;
@@ -155,6 +156,8 @@ void hvx_vcpu_destroy(struct hvx_vcpu *vcpu)
 		}
 	}
 	mutex_unlock(&vm->lock);
+	/* Deliveries walk vm->vcpus under RCU (irq/lapic.c): let them finish. */
+	synchronize_rcu();
 	if (vcpu->apic)
 		hvx_lapic_free(vcpu);
 	hvx_ops->vcpu_free(vcpu);
@@ -182,6 +185,12 @@ int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 	/* As KVM: -EINTR, and exit_reason stays what it was. */
 	if (READ_ONCE(run->immediate_exit))
 		return -EINTR;
+	/*
+	 * An application processor that never got INIT: as KVM, wait for
+	 * it, then return -EAGAIN and let user space call KVM_RUN again.
+	 */
+	if (vcpu->mp_state == KVM_MP_STATE_UNINITIALIZED)
+		return hvx_vcpu_wait_init(vcpu);
 	/* The guest's FPU state becomes the task's until we return. */
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
 	for (;;) {

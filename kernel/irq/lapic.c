@@ -151,9 +151,10 @@ static void apic_error(struct hvx_lapic *apic, u32 bits, bool kick)
 
 /*
  * One local APIC takes @irq (KVM's __apic_accept_irq). @asserted: the
- * level of the message; a level-triggered de-assert (ICR level 0) only
- * matters to the old 82489DX and is dropped, as in KVM. @kick: wake the
- * vCPU (not needed when its own thread delivers before an entry).
+ * ICR's level bit. A level-triggered message with it clear (a de-assert,
+ * which SDM 11.6.1 keeps for INIT level de-assert on older processors)
+ * is dropped, as KVM drops it. @kick: wake the vCPU (not needed when its
+ * own thread delivers before an entry).
  * Returns 1 if accepted.
  */
 static int apic_accept(struct hvx_vcpu *vcpu, const struct hvx_apic_irq *irq,
@@ -230,8 +231,10 @@ static bool apic_matches(struct hvx_vcpu *vcpu, struct hvx_vcpu *src,
  * software-enabled candidates (its vector hashing, on by default): the
  * one at index vector % count. hvx does the same.
  *
- * Callers hold no lock; vCPUs are read under RCU, which the core must
- * wait for (synchronize_rcu) between unlisting a vCPU and freeing it.
+ * Any thread, any context; it never sleeps, so callers may hold a spin
+ * lock (the IOAPIC holds its own). vCPUs are read under RCU: the core
+ * must wait for a grace period (synchronize_rcu) between unlisting a
+ * vCPU and freeing it.
  */
 int hvx_apic_deliver(struct hvx_vm *vm, struct hvx_vcpu *src,
 		     const struct hvx_apic_irq *irq)
@@ -455,9 +458,9 @@ static void start_timer(struct hvx_lapic *apic, bool from_tmcct)
 }
 
 /*
- * LVTT's mode changed. Entering or leaving TSC-deadline mode stops the
- * timer and clears TMICT and the deadline (SDM 11.5.4.1: "the timer is
- * disarmed" on a mode change); one-shot <-> periodic keeps counting.
+ * LVTT's mode changed. Entering or leaving TSC-deadline mode disarms the
+ * timer (SDM 11.5.4.1) and, as in KVM, clears TMICT and the deadline;
+ * one-shot <-> periodic keeps counting.
  */
 static void update_lvtt(struct hvx_lapic *apic)
 {
@@ -510,7 +513,8 @@ static u32 read_tmcct(struct hvx_lapic *apic)
 #define REG(off)	(1ULL << ((off) >> 4))
 #define REGS8(off)	(0xffULL << ((off) >> 4))
 
-/* Readable in both modes (Table 11-1; x2APIC: Table 11-6). */
+/* Readable in both modes (SDM Table "Local APIC Register Address Map";
+ * x2APIC: 11.12.1.2 "x2APIC Register Address Space"). */
 static const u64 readable =
 	REG(HVX_APIC_ID) | REG(HVX_APIC_LVR) | REG(HVX_APIC_TPR) |
 	REG(HVX_APIC_PPR) | REG(HVX_APIC_LDR) | REG(HVX_APIC_SVR) |
@@ -866,7 +870,7 @@ bool hvx_lapic_accepts_pic(struct hvx_vcpu *vcpu)
 	       (lvt0 & HVX_LVT_DM_MASK) >> HVX_LVT_DM_SHIFT == HVX_DM_EXTINT;
 }
 
-/* SDM 11.8.6.5 "Interaction of Task Priorities between CR8 and APIC":
+/* SDM 11.8.6.1 "Interaction of Task Priorities between CR8 and APIC":
  * CR8[3:0] is TPR[7:4], and a CR8 write clears TPR[3:0]. */
 void hvx_lapic_set_cr8(struct hvx_vcpu *vcpu, u64 cr8)
 {

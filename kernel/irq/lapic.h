@@ -76,7 +76,7 @@
 #define HVX_APIC_DFR_FLAT	0xffffffffu
 #define HVX_APIC_DFR_CLUSTER	0x0fffffffu
 
-/* LVT entries (SDM 11.5.1 "Local Vector Table", Figure 11-8). */
+/* LVT entries (SDM 11.5.1 "Local Vector Table"). */
 #define HVX_LVT_VECTOR		0xffu
 #define HVX_LVT_DM_SHIFT	8
 #define HVX_LVT_DM_MASK		(7u << 8)
@@ -90,7 +90,8 @@
 #define HVX_LVTT_PERIODIC	(1u << 17)
 #define HVX_LVTT_TSC_DEADLINE	(2u << 17)
 
-/* Interrupt command register (SDM 11.6.1, Figure 11-12; x2APIC 11.12.9). */
+/* Interrupt command register (SDM 11.6.1 "Interrupt Command Register
+ * (ICR)"; x2APIC: 11.12.9 "ICR Operation in x2APIC Mode"). */
 #define HVX_ICR_VECTOR		0xffu
 #define HVX_ICR_DM_SHIFT	8
 #define HVX_ICR_LOGICAL		(1u << 11)
@@ -101,7 +102,7 @@
 /* x2APIC ICR bits that must be zero (bits 31:20, 17:16, 13), as KVM. */
 #define HVX_X2APIC_ICR_RSVD	(0xfff00000ULL | (3ULL << 16) | (1ULL << 13))
 
-/* Error status register (SDM 11.5.3 "Error Handling", Figure 11-9). */
+/* Error status register (SDM 11.5.3 "Error Handling"). */
 #define HVX_ESR_SEND_ILLEGAL	(1u << 5)
 #define HVX_ESR_RECV_ILLEGAL	(1u << 6)
 
@@ -184,7 +185,7 @@ static inline u32 hvx_x2apic_ldr(u32 id)
 	return ((id >> 4) << 16) | (1u << (id & 0xf));
 }
 
-/* Divide configuration (SDM 11.5.4, Figure 11-10): TDCR bits 0, 1 and 3
+/* Divide configuration (SDM 11.5.4 "APIC Timer"): TDCR bits 0, 1 and 3
  * encode 2, 4, 8, 16, 32, 64, 128 and, for 0b1011, 1. */
 static inline u32 hvx_apic_divide(u32 tdcr)
 {
@@ -194,8 +195,9 @@ static inline u32 hvx_apic_divide(u32 tdcr)
 }
 
 /*
- * The bits of an LVT entry a write keeps, as KVM keeps them (SDM Figure
- * 11-8 lists the fields; KVM also keeps bit 12 and, on LINT0/1, bit 14).
+ * The bits of an LVT entry a write keeps, as KVM keeps them (SDM 11.5.1
+ * lists the fields; KVM also keeps the read-only delivery status, bit 12,
+ * and on LINT0/1 the remote IRR, bit 14).
  * @idx is the entry's place from the timer (0) to the error entry (5).
  */
 static inline u32 hvx_apic_lvt_write_mask(unsigned int idx, u32 timer_modes)

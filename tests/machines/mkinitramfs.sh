@@ -5,6 +5,8 @@
 # the machine's list (tests/selftests/MACHINE.list) names.
 #   mkinitramfs.sh KVER OUT.cpio.gz [svm|vmx]
 # Without MACHINE, an OUT under build/l1-bochs/ is the vmx machine's.
+# HVX_SELFTESTS_LIST=FILE takes the selftests from FILE instead (a subset
+# while debugging; /dev/null for none).
 set -e
 kver=$1 out=$2 machine=${3:-}
 if [ -z "$machine" ]; then
@@ -38,8 +40,8 @@ cp "$top/tests/machines/l1-init.sh" "$root/init"
 # KVM's selftests: only the listed ones (each is a static binary of about
 # 1 MB, and Bochs unpacks the initramfs slowly). A missing binary is
 # reported by the L1 job, not here: `make selftests` builds them.
-list="$top/tests/selftests/$machine.list"
-if [ -f "$list" ]; then
+list=${HVX_SELFTESTS_LIST:-$top/tests/selftests/$machine.list}
+if [ -r "$list" ]; then
 	mkdir -p "$root/selftests"
 	cp "$list" "$root/hvx/selftests.list"
 	for t in $(grep -vE '^[[:space:]]*(#|$|timeout=)' "$list" | awk '{ print $1 }'); do

@@ -25,7 +25,7 @@
  * The watchdog is a per-thread POSIX timer whose signal sets
  * immediate_exit in the run page of the vCPU this thread runs: KVM_RUN
  * returns -EINTR whether the signal comes inside it or just before it
- * (api.rst 5 "kvm_run": immediate_exit).
+ * (api.rst 5 "The kvm_run structure": immediate_exit).
  */
 static __thread struct kvm_run *wd_run;
 static __thread volatile sig_atomic_t wd_fired;
@@ -100,7 +100,6 @@ static int vc_step(struct vc *c)
 	struct sigevent sev = { .sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIGUSR2 };
 	int ms = c->timeout_ms ? c->timeout_ms : 5000;
 	struct itimerspec its = { .it_value = { ms / 1000, (ms % 1000) * 1000000L } };
-	struct kvm_run *saved = wd_run;
 	timer_t tm;
 	int r;
 
@@ -113,7 +112,7 @@ static int vc_step(struct vc *c)
 	timer_settime(tm, 0, &its, NULL);
 	r = vmm_run(c->vcpu);
 	timer_delete(tm);
-	wd_run = saved;
+	wd_run = NULL;
 	if (wd_fired) {
 		struct kvm_regs regs = { 0 };
 		struct kvm_sregs sregs = { 0 };
@@ -444,6 +443,9 @@ IVM_TEST(apic_timer, 1, IVM_IRQCHIP, apic_timer64)
 	struct kvm_lapic_state ls;
 	int e;
 
+	/* The capability is how a VMM learns it may offer CPUID.1:ECX[24]. */
+	CHECK(vmm_check_extension(&t->vm, KVM_CAP_TSC_DEADLINE_TIMER) > 0,
+	      "no KVM_CAP_TSC_DEADLINE_TIMER: the guest cannot be offered the TSC-deadline timer");
 	/* KVM_INTERRUPT is for a PIC in user space only (api.rst 4.16). */
 	e = vmm_interrupt(c->vcpu, 0x30);
 	CHECK_EQ(-e, ENXIO);
