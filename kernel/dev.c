@@ -34,6 +34,7 @@ static long check_extension(long cap)
 	case KVM_CAP_USER_NMI:
 	case KVM_CAP_VCPU_EVENTS:
 	case KVM_CAP_DEBUGREGS:
+	case KVM_CAP_TSC_DEADLINE_TIMER:	/* irq/lapic.c, CPUID.1:ECX[24] */
 	case KVM_CAP_MP_STATE:
 	case KVM_CAP_READONLY_MEM:
 	case KVM_CAP_IRQCHIP:

@@ -40,4 +40,5 @@ guest_\name\()_end:
 	GUEST	smpboot64
 	GUEST	conc64
 	GUEST	cmd64
+	GUEST	dirty64
 	.section .note.GNU-stack, "", @progbits

@@ -85,6 +85,8 @@ DECLARE_GUEST(events64); DECLARE_GUEST(hlt_nmi64); DECLARE_GUEST(ipi64);
 DECLARE_GUEST(smpboot64); DECLARE_GUEST(conc64);
 /* The CPUID/MSR/FPU state tests' guest (tests_cpuid_msr.c). */
 DECLARE_GUEST(cmd64);
+/* The dirty-log tests' guest (tests_dirty.c). */
+DECLARE_GUEST(dirty64);
 
 /* The L1 CPU's vendor, for the few expectations that differ. */
 bool host_is_amd(void);
