@@ -182,6 +182,13 @@ static void add_basic(u32 leaf, u32 max_basic)
 		break;
 	case 1:
 		/* CLFLUSH line size only: APIC ID 0 (user space sets it), no HTT. */
+		/*
+		 * XSAVE and what needs its state (AVX, FMA, F16C) only when
+		 * the host kernel uses XSAVE, as KVM: hvx switches guest state
+		 * with the host's XSAVE (L1 under Bochs runs without it).
+		 */
+		if (!boot_cpu_has(X86_FEATURE_XSAVE))
+			c &= ~(BIT(26) | BIT(28) | BIT(12) | BIT(29));
 		add(1, 0, a, b & 0xff00,
 		    (c & F1_ECX) | F1_ECX_X2APIC | F1_ECX_HYPERVISOR,
 		    (d & F1_EDX) | F1_EDX_APIC);
