@@ -42,6 +42,7 @@ struct vc {
 	size_t log_len;
 	char err[256];
 	pthread_t thread;
+	bool started;
 	int result;
 };
 
@@ -56,7 +57,6 @@ enum {
 	IVM_IRQCHIP = 1,		/* KVM_CREATE_IRQCHIP before the vCPUs */
 	IVM_PIT = 2,			/* and KVM_CREATE_PIT2 */
 	IVM_APS_RESET = 4,		/* vCPUs 1.. stay as created (no long mode) */
-	IVM_NO_CPUID = 8,		/* keep the hypervisor's default CPUID */
 };
 
 /*
@@ -71,7 +71,7 @@ void ivm_free(struct ivm *v);
 
 int vc_run(struct vc *c);		/* until PORT_DONE; 0 or -1 (c->err) */
 int vc_start(struct vc *c);		/* vc_run in a new thread */
-int vc_join(struct vc *c);		/* its result */
+int vc_join(struct vc *c);		/* its result (if started) */
 int vc_fail(struct vc *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void vc_log(struct vc *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Reports, exceptions and log of a finished vCPU into the trace. */

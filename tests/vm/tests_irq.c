@@ -246,12 +246,15 @@ int vc_start(struct vc *c)
 		c->result = vc_fail(c, "pthread_create: %s", strerror(r));
 		return -1;
 	}
+	c->started = true;
 	return 0;
 }
 
 int vc_join(struct vc *c)
 {
-	pthread_join(c->thread, NULL);
+	if (c->started)
+		pthread_join(c->thread, NULL);
+	c->started = false;
 	return c->result;
 }
 
@@ -392,7 +395,7 @@ int ivm_create(struct t *t, struct ivm *v, int n, int flags, const uint8_t *img,
 	v->n = n;
 	t->vcpu = v->vcpus[0];		/* t_cleanup destroys vCPU 0 */
 	t->have_vcpu = true;
-	if (!(flags & IVM_NO_CPUID) && set_cpuid(t, v))
+	if (set_cpuid(t, v))
 		return -1;
 	for (i = 0; i < n; i++) {
 		struct vc *c = &v->vc[i];
