@@ -113,6 +113,17 @@ static u32 xsave_size(u64 xcr0, bool compacted)
 
 /* ---- the supported table ---- */
 
+/*
+ * A feature word as the host kernel uses it: the CPU's bits minus what
+ * the kernel turned off (noxsave, errata, a dependency missing), as KVM
+ * builds its own. A guest must not be offered XSAVE on a host whose
+ * kernel does not switch XSAVE state, for instance.
+ */
+static u32 host_caps(enum cpuid_leafs word, u32 raw)
+{
+	return raw & boot_cpu_data.x86_capability[word];
+}
+
 static struct kvm_cpuid_entry2 *add(u32 fn, u32 index, u32 eax, u32 ebx, u32 ecx, u32 edx)
 {
 	struct kvm_cpuid_entry2 *e;
@@ -161,7 +172,7 @@ static void add_leaf_d(void)
 	add(0xd, 0, (u32)supported_xcr0, xsave_size(supported_xcr0, false),
 	    xsave_size(supported_xcr0, false), supported_xcr0 >> 32);
 	cpuid_count(0xd, 1, &a, &b, &c, &d);
-	a &= FD1_EAX;
+	a = host_caps(CPUID_D_1_EAX, a) & FD1_EAX;
 	add(0xd, 1, a, (a & FD1_EAX_XSAVES_XSAVEC) ? xsave_size(supported_xcr0, true) : 0, 0, 0);
 	for (i = 2; i < 64; i++) {
 		if (!(supported_xcr0 & BIT_ULL(i)))
@@ -190,8 +201,8 @@ static void add_basic(u32 leaf, u32 max_basic)
 		if (!boot_cpu_has(X86_FEATURE_XSAVE))
 			c &= ~(BIT(26) | BIT(28) | BIT(12) | BIT(29));
 		add(1, 0, a, b & 0xff00,
-		    (c & F1_ECX) | F1_ECX_X2APIC | F1_ECX_HYPERVISOR,
-		    (d & F1_EDX) | F1_EDX_APIC);
+		    (host_caps(CPUID_1_ECX, c) & F1_ECX) | F1_ECX_X2APIC | F1_ECX_HYPERVISOR,
+		    (host_caps(CPUID_1_EDX, d) & F1_EDX) | F1_EDX_APIC);
 		break;
 	case 2:				/* cache descriptors (Intel) */
 		add(2, 0, a, b, c, d);
@@ -203,7 +214,7 @@ static void add_basic(u32 leaf, u32 max_basic)
 		add(6, 0, BIT(2), 0, 0, 0);
 		break;
 	case 7:				/* subleaf 0 only */
-		add(7, 0, 0, (b & F7_EBX) | F7_EBX_TSC_ADJUST, 0, 0);
+		add(7, 0, 0, (host_caps(CPUID_7_0_EBX, b) & F7_EBX) | F7_EBX_TSC_ADJUST, 0, 0);
 		break;
 	case 0xd:
 		add_leaf_d();
@@ -224,7 +235,8 @@ static void add_extended(u32 leaf, u32 max_ext)
 		add(leaf, 0, max_ext, b, c, d);
 		break;
 	case 0x80000001:
-		add(leaf, 0, a, b & ~GENMASK(27, 16), c & FE1_ECX, d & FE1_EDX);
+		add(leaf, 0, a, b & ~GENMASK(27, 16), host_caps(CPUID_8000_0001_ECX, c) & FE1_ECX,
+		    host_caps(CPUID_8000_0001_EDX, d) & FE1_EDX);
 		break;
 	case 0x80000002 ... 0x80000005:	/* brand string, L1 caches (AMD) */
 		add(leaf, 0, a, b, c, d);
