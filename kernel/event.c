@@ -95,6 +95,70 @@ void hvx_queue_exception(struct hvx_vcpu *vcpu, u8 vector, bool has_error, u32 e
 	};
 }
 
+/*
+ * SVM's EVENTINJ/EXITINTINFO and VMX's interruption-information fields
+ * share one layout (APM Vol. 2, 15.20; SDM Vol. 3C, 25.8.3 and 25.9.3):
+ * vector in bits 7:0, type in 10:8 (0 external interrupt, 2 NMI, 3
+ * hardware exception), error code valid in bit 11, valid in bit 31.
+ */
+#define EVT_TYPE_EXTINT		(0U << 8)
+#define EVT_TYPE_NMI		(2U << 8)
+#define EVT_TYPE_EXCEPTION	(3U << 8)
+#define EVT_TYPE_MASK		(7U << 8)
+#define EVT_HAS_ERROR		BIT(11)
+#define EVT_VALID		BIT(31)
+
+/*
+ * The injection field for vcpu->inj, 0 when there is nothing to deliver.
+ * Outside protected mode no error code is pushed, and VM entry refuses
+ * one (SDM 27.2.1.3); KVM drops it there too.
+ */
+u32 hvx_inj_encode(const struct hvx_inj *inj, bool protected_mode)
+{
+	switch (inj->type) {
+	case HVX_INJ_EXCEPTION:
+		return inj->vector | EVT_TYPE_EXCEPTION | EVT_VALID |
+		       (inj->has_error && protected_mode ? EVT_HAS_ERROR : 0);
+	case HVX_INJ_NMI:
+		return NMI_VECTOR | EVT_TYPE_NMI | EVT_VALID;
+	case HVX_INJ_EXTINT:
+		return inj->vector | EVT_TYPE_EXTINT | EVT_VALID;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * After an exit: an event whose delivery the exit cut short (EXITINTINFO,
+ * IDT-vectoring information) goes back into vcpu->inj; anything else was
+ * delivered. Software interrupts and exceptions are executed again from
+ * their RIP instead: SVM reports INT3 and INTO as hardware exceptions,
+ * hence the two vectors left out (VMX gives them their own type).
+ */
+void hvx_inj_decode(struct hvx_vcpu *vcpu, u32 info, u32 error)
+{
+	struct hvx_inj *inj = &vcpu->inj;
+	u8 vector = info & 0xff;
+
+	inj->type = HVX_INJ_NONE;
+	if (!(info & EVT_VALID))
+		return;
+	switch (info & EVT_TYPE_MASK) {
+	case EVT_TYPE_EXCEPTION:
+		if (vector != BP_VECTOR && vector != OF_VECTOR)
+			*inj = (struct hvx_inj) { .type = HVX_INJ_EXCEPTION, .vector = vector,
+						  .has_error = info & EVT_HAS_ERROR,
+						  .error = error };
+		break;
+	case EVT_TYPE_NMI:
+		*inj = (struct hvx_inj) { .type = HVX_INJ_NMI, .vector = NMI_VECTOR };
+		break;
+	case EVT_TYPE_EXTINT:
+		*inj = (struct hvx_inj) { .type = HVX_INJ_EXTINT, .vector = vector };
+		break;
+	}
+}
+
 /* ---- NMIs ---- */
 
 /*

@@ -302,6 +302,8 @@ bool hvx_cpu_enabled(int cpu);
 void hvx_event_init(struct hvx_vcpu *vcpu);
 void hvx_event_reset(struct hvx_vcpu *vcpu);
 void hvx_queue_exception(struct hvx_vcpu *vcpu, u8 vector, bool has_error, u32 error);
+u32 hvx_inj_encode(const struct hvx_inj *inj, bool protected_mode);
+void hvx_inj_decode(struct hvx_vcpu *vcpu, u32 info, u32 error);
 bool hvx_guest_mode_enter(struct hvx_vcpu *vcpu, int cpu);
 int hvx_vcpu_prepare_entry(struct hvx_vcpu *vcpu);
 bool hvx_vcpu_ready_for_interrupt(struct hvx_vcpu *vcpu);

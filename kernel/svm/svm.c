@@ -753,59 +753,26 @@ static void pick_asid(struct svm_vcpu *svm, struct svm_cpu *sd, int cpu)
 static void write_event_inj(struct svm_vcpu *svm)
 {
 	struct vmcb_control *c = &svm->vmcb->control;
-	struct hvx_inj *inj = &svm->vcpu.inj;
 
-	switch (inj->type) {
-	case HVX_INJ_EXCEPTION:
-		/* Real mode pushes no error code (KVM drops it there too). */
-		c->event_inj = inj->vector | SVM_EVT_TYPE_EXCEPT | SVM_EVT_VALID;
-		if (inj->has_error && (svm->vmcb->save.cr0 & X86_CR0_PE))
-			c->event_inj |= SVM_EVT_EV;
-		c->event_inj_err = inj->error;
-		break;
-	case HVX_INJ_NMI:
-		c->event_inj = NMI_VECTOR | SVM_EVT_TYPE_NMI | SVM_EVT_VALID;
+	c->event_inj = hvx_inj_encode(&svm->vcpu.inj, svm->vmcb->save.cr0 & X86_CR0_PE);
+	c->event_inj_err = svm->vcpu.inj.error;
+	if (svm->vcpu.inj.type == HVX_INJ_NMI)
 		svm_set_nmi_mask(&svm->vcpu, true);
-		break;
-	case HVX_INJ_EXTINT:
-		c->event_inj = inj->vector | SVM_EVT_TYPE_INTR | SVM_EVT_VALID;
-		break;
-	default:
-		c->event_inj = 0;
-	}
 }
 
-/*
- * After an exit: the injected event was delivered, unless EXITINTINFO
- * says its delivery was cut short; then it goes back into vcpu->inj to be
- * delivered again (APM 15.7.2). INTn, INT3 and INTO are executed again
- * from their RIP instead.
- */
+/* After an exit (APM 15.7.2): what EXITINTINFO holds is delivered again. */
 static void complete_events(struct svm_vcpu *svm)
 {
 	struct vmcb_control *c = &svm->vmcb->control;
-	u32 info = c->exit_int_info, type = info & SVM_EVT_TYPE_MASK;
-	u8 vector = info & SVM_EVT_VECTOR_MASK;
-	struct hvx_inj *inj = &svm->vcpu.inj;
 
 	c->event_inj = 0;
-	inj->type = HVX_INJ_NONE;
-	svm->reinject = info & SVM_EVT_VALID ? info : 0;
+	svm->reinject = c->exit_int_info & SVM_EVT_VALID ? c->exit_int_info : 0;
 	/* The IRET that ends an NMI handler has run once RIP moved past it. */
 	if (svm->iret_seen && svm->vcpu.rip != svm->iret_rip) {
 		svm->nmi_masked = svm->iret_seen = false;
 		set_bit(HVX_REQ_EVENT, &svm->vcpu.requests);
 	}
-	if (!(info & SVM_EVT_VALID))
-		return;
-	if (type == SVM_EVT_TYPE_EXCEPT && vector != BP_VECTOR && vector != OF_VECTOR)
-		*inj = (struct hvx_inj) { .type = HVX_INJ_EXCEPTION, .vector = vector,
-					  .has_error = info & SVM_EVT_EV,
-					  .error = c->exit_int_info_err };
-	else if (type == SVM_EVT_TYPE_NMI)
-		*inj = (struct hvx_inj) { .type = HVX_INJ_NMI, .vector = NMI_VECTOR };
-	else if (type == SVM_EVT_TYPE_INTR)
-		*inj = (struct hvx_inj) { .type = HVX_INJ_EXTINT, .vector = vector };
+	hvx_inj_decode(&svm->vcpu, c->exit_int_info, c->exit_int_info_err);
 }
 
 /*

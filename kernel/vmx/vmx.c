@@ -774,27 +774,10 @@ static void vmx_request_windows(struct hvx_vcpu *vcpu, bool irq, bool nmi)
 /* The event the core chose (vcpu->inj) into the VM-entry fields (SDM 25.8.3). */
 static void write_event_inj(struct vmx_vcpu *vmx)
 {
-	struct hvx_inj *inj = &vmx->vcpu.inj;
-	u32 info;
+	u32 info = hvx_inj_encode(&vmx->vcpu.inj, guest_cr0(vmx) & X86_CR0_PE);
 
-	switch (inj->type) {
-	case HVX_INJ_EXCEPTION:
-		info = inj->vector | INTR_TYPE_HARD_EXCEPTION | INTR_INFO_VALID;
-		/* Real mode pushes no error code; VM entry refuses one (SDM 27.2.1.3). */
-		if (inj->has_error && (guest_cr0(vmx) & X86_CR0_PE)) {
-			info |= INTR_INFO_DELIVER_CODE;
-			vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, inj->error);
-		}
-		break;
-	case HVX_INJ_NMI:
-		info = NMI_VECTOR | INTR_TYPE_NMI | INTR_INFO_VALID;
-		break;
-	case HVX_INJ_EXTINT:
-		info = inj->vector | INTR_TYPE_EXT_INTR | INTR_INFO_VALID;
-		break;
-	default:
-		info = 0;
-	}
+	if (info & INTR_INFO_DELIVER_CODE)
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, vmx->vcpu.inj.error);
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info);
 }
 
@@ -1475,37 +1458,20 @@ static const vmx_exit_handler exit_handlers[] = {
  */
 static void complete_events(struct vmx_vcpu *vmx)
 {
-	u32 info = vmx->idt_info, type = info & INTR_INFO_TYPE_MASK;
+	u32 info = vmx->idt_info;
 	u16 basic = vmx->exit_reason;
-	struct hvx_inj *inj = &vmx->vcpu.inj;
 	bool unblocked = false;
 
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
-	inj->type = HVX_INJ_NONE;
 	if (basic == EXIT_REASON_EXCEPTION_NMI && (vmx->intr_info & INTR_INFO_VALID))
 		unblocked = vmx->intr_info & INTR_INFO_UNBLOCK_NMI;
 	else if (basic == EXIT_REASON_EPT_VIOLATION)
 		unblocked = vmx->exit_qual & INTR_INFO_UNBLOCK_NMI;	/* same bit 12 */
 	if (unblocked && !(info & INTR_INFO_VALID))
 		vmx_set_nmi_mask(&vmx->vcpu, true);
-	if (!(info & INTR_INFO_VALID))
-		return;
-	switch (type) {
-	case INTR_TYPE_HARD_EXCEPTION:
-		*inj = (struct hvx_inj) { .type = HVX_INJ_EXCEPTION,
-					  .vector = info & INTR_INFO_VECTOR_MASK,
-					  .has_error = info & INTR_INFO_DELIVER_CODE,
-					  .error = vmx->idt_err };
-		break;
-	case INTR_TYPE_NMI:
+	hvx_inj_decode(&vmx->vcpu, info, vmx->idt_err);
+	if (vmx->vcpu.inj.type == HVX_INJ_NMI)
 		vmx_set_nmi_mask(&vmx->vcpu, false);
-		*inj = (struct hvx_inj) { .type = HVX_INJ_NMI, .vector = NMI_VECTOR };
-		break;
-	case INTR_TYPE_EXT_INTR:
-		*inj = (struct hvx_inj) { .type = HVX_INJ_EXTINT,
-					  .vector = info & INTR_INFO_VECTOR_MASK };
-		break;
-	}
 }
 
 static int handle_exit(struct vmx_vcpu *vmx)
