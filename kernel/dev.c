@@ -43,7 +43,9 @@ static long check_extension(long cap)
 	case KVM_CAP_PIT:
 	case KVM_CAP_PIT2:
 	case KVM_CAP_PIT_STATE2:
-	case KVM_CAP_ENABLE_CAP_VM:		/* KVM_CAP_MAX_VCPU_ID only */
+	case KVM_CAP_ENABLE_CAP_VM:		/* MAX_VCPU_ID, X86_USER_SPACE_MSR */
+	case KVM_CAP_X86_USER_SPACE_MSR:	/* msr.c */
+	case KVM_CAP_X86_MSR_FILTER:
 	case KVM_CAP_MMU_SHADOW_CACHE_CONTROL:	/* stored, no effect (vm.c) */
 		return 1;
 	case KVM_CAP_NR_MEMSLOTS:
@@ -426,6 +428,8 @@ static long vm_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
 	case KVM_GET_DIRTY_LOG:
 	case KVM_ENABLE_CAP:
 		return vm_struct_ioctl(vm, ioctl, (void __user *)arg);
+	case KVM_X86_SET_MSR_FILTER:
+		return hvx_vm_set_msr_filter(vm, (void __user *)arg);
 	case KVM_SET_NR_MMU_PAGES:
 		return hvx_vm_set_nr_mmu_pages(vm, arg);
 	case KVM_GET_NR_MMU_PAGES:

@@ -346,6 +346,9 @@ int hvx_complete_io(struct hvx_vcpu *vcpu)
 		return 1;
 	case HVX_IO_MMIO_READ:
 		return complete_mmio_read(vcpu);
+	case HVX_IO_MSR_READ:
+	case HVX_IO_MSR_WRITE:
+		return hvx_complete_msr(vcpu, p == HVX_IO_MSR_READ);
 	default:
 		return 1;
 	}

@@ -93,6 +93,8 @@ enum hvx_pending_io {
 	HVX_IO_PIO_IN,		/* copy run->io data to RAX (or guest memory for INS) */
 	HVX_IO_PIO_OUT,		/* only skip the instruction */
 	HVX_IO_MMIO_READ,	/* write run->mmio.data to the destination register */
+	HVX_IO_MSR_READ,	/* KVM_EXIT_X86_RDMSR: run->msr.data to EDX:EAX, or #GP */
+	HVX_IO_MSR_WRITE,	/* KVM_EXIT_X86_WRMSR: skip the WRMSR, or #GP */
 };
 
 /* Guest general-purpose registers, indexed as in the instruction encoding. */
@@ -127,6 +129,7 @@ struct hvx_msrs {
 	u64 tsc_adjust;
 	u64 mcg_status;
 	u64 ucode_rev;
+	u64 power_ctl;			/* IA32_POWER_CTL: kept, no effect (as KVM) */
 };
 
 struct hvx_vcpu {
@@ -229,6 +232,12 @@ struct hvx_vm {
 	/* [s] KVM_GET/SET_NR_MMU_PAGES: stored, no effect (docs/api.md). */
 	unsigned long nr_mmu_pages;
 	bool nr_mmu_pages_set;		/* [s] user space chose nr_mmu_pages */
+	/* KVM_X86_SET_MSR_FILTER (msr.c): replaced under [l], read under RCU;
+	 * NULL when every MSR is allowed. */
+	struct hvx_msr_filter __rcu *msr_filter;
+	/* KVM_CAP_X86_USER_SPACE_MSR: the KVM_MSR_EXIT_REASON_* that exit to
+	 * user space instead of raising #GP. */
+	u32 user_space_msr_mask;
 };
 
 /* main.c */
@@ -347,6 +356,11 @@ int hvx_handle_xsetbv(struct hvx_vcpu *vcpu, u64 next_rip);
 int hvx_set_xcr0(struct hvx_vcpu *vcpu, u64 xcr0);
 long hvx_get_msr_index_list(struct kvm_msr_list __user *arg);
 long hvx_vcpu_msr_io(struct hvx_vcpu *vcpu, struct kvm_msrs __user *arg, bool write);
+int hvx_complete_msr(struct hvx_vcpu *vcpu, bool read);
+long hvx_vm_set_msr_filter(struct hvx_vm *vm, struct kvm_msr_filter __user *arg);
+int hvx_vm_set_user_space_msr(struct hvx_vm *vm, u64 mask);
+void hvx_vm_free_msr_filter(struct hvx_vm *vm);
+bool hvx_msr_intercept_all(struct hvx_vcpu *vcpu);
 
 /* state.c: FPU/XSAVE/XCR ioctls */
 long hvx_vcpu_get_fpu(struct hvx_vcpu *vcpu, struct kvm_fpu __user *arg);

@@ -11,6 +11,10 @@
  * hardware gives for an MSR it does not have (SDM Vol. 2B, RDMSR: "#GP(0)
  * if the value in ECX specifies a reserved or unimplemented MSR
  * address"). No guest RDMSR or WRMSR ever reaches the host's MSRs.
+ * User space may take over refused accesses (KVM_CAP_X86_USER_SPACE_MSR:
+ * KVM_EXIT_X86_RDMSR/WRMSR) and deny some to the guest first
+ * (KVM_X86_SET_MSR_FILTER); accesses through KVM_GET/SET_MSRS are never
+ * filtered, as in KVM.
  *
  * Where the values live: the MSRs that the backend switches around
  * VMRUN/VM entry (FS/GS/KERNEL_GS base, STAR, LSTAR, CSTAR, SFMASK,
@@ -337,6 +341,18 @@ static int set_mtrr(struct hvx_vcpu *vcpu, u32 msr, u64 data, bool host)
 	return 0;
 }
 
+static int get_power_ctl(struct hvx_vcpu *vcpu, u32 msr, u64 *data, bool host)
+{
+	*data = vcpu->msrs.power_ctl;
+	return 0;
+}
+
+static int set_power_ctl(struct hvx_vcpu *vcpu, u32 msr, u64 data, bool host)
+{
+	vcpu->msrs.power_ctl = data;
+	return 0;
+}
+
 static int get_mcg_status(struct hvx_vcpu *vcpu, u32 msr, u64 *data, bool host)
 {
 	*data = vcpu->msrs.mcg_status;
@@ -417,6 +433,7 @@ static const struct msr_desc msr_table[] = {
 	{ MSR_IA32_MCG_CAP, MSR_IA32_MCG_CAP, 0, get_const, set_read_only },
 	{ MSR_IA32_MCG_STATUS, MSR_IA32_MCG_STATUS, LISTED, get_mcg_status, set_mcg_status },
 	{ MSR_IA32_UCODE_REV, MSR_IA32_UCODE_REV, LISTED, get_ucode_rev, set_ucode_rev },
+	{ MSR_IA32_POWER_CTL, MSR_IA32_POWER_CTL, LISTED, get_power_ctl, set_power_ctl },
 	{ MSR_VM_HSAVE_PA, MSR_VM_HSAVE_PA, LISTED | AMD_ONLY, get_hsave_pa, set_hsave_pa },
 	{ MSR_VM_CR, MSR_VM_CR, 0, get_vendor, set_vendor },
 };
@@ -431,18 +448,27 @@ static const struct msr_desc *msr_lookup(u32 msr)
 	return NULL;
 }
 
+/*
+ * Why an access failed, as KVM tells user space in run->msr.reason
+ * (api.rst 5 "KVM_EXIT_X86_RDMSR / KVM_EXIT_X86_WRMSR"): a handler's 1 is
+ * a value or access the MSR refuses (KVM_MSR_EXIT_REASON_INVAL).
+ */
+#define MSR_INVAL	1
+#define MSR_UNKNOWN	2	/* not an MSR hvx has */
+#define MSR_FILTERED	3	/* denied by KVM_X86_SET_MSR_FILTER */
+
 static int msr_get(struct hvx_vcpu *vcpu, u32 msr, u64 *data, bool host)
 {
 	const struct msr_desc *d = msr_lookup(msr);
 
-	return d ? d->get(vcpu, msr, data, host) : 1;
+	return d ? d->get(vcpu, msr, data, host) : MSR_UNKNOWN;
 }
 
 static int msr_set(struct hvx_vcpu *vcpu, u32 msr, u64 data, bool host)
 {
 	const struct msr_desc *d = msr_lookup(msr);
 
-	return d ? d->set(vcpu, msr, data, host) : 1;
+	return d ? d->set(vcpu, msr, data, host) : MSR_UNKNOWN;
 }
 
 /* Power-on values of the MSRs kept here (KVM's). */
@@ -453,18 +479,230 @@ void hvx_msrs_reset(struct hvx_vcpu *vcpu)
 	vcpu->msrs.ucode_rev = UCODE_REV_DEFAULT;
 }
 
+/* ---- the MSR filter (api.rst 4.97 KVM_X86_SET_MSR_FILTER) ---- */
+
+struct hvx_msr_filter {
+	bool default_allow;
+	u32 count;
+	struct hvx_msr_range {
+		u32 flags;		/* KVM_MSR_FILTER_READ and/or _WRITE */
+		u32 base, nmsrs;
+		unsigned long *bitmap;	/* bit set: allowed */
+	} ranges[KVM_MSR_FILTER_MAX_RANGES];
+};
+
+static void filter_free(struct hvx_msr_filter *f)
+{
+	u32 i;
+
+	if (!f)
+		return;
+	for (i = 0; i < f->count; i++)
+		kfree(f->ranges[i].bitmap);
+	kfree(f);
+}
+
+/*
+ * May the guest make this access? The first range that holds the MSR and
+ * filters this kind of access decides; otherwise the default does. The
+ * x2APIC MSRs 0x800-0x8ff are never filtered (api.rst 4.97).
+ */
+static bool msr_allowed(struct hvx_vcpu *vcpu, u32 msr, u32 type)
+{
+	struct hvx_msr_filter *f;
+	bool allowed = true;
+	u32 i;
+
+	if (msr >= APIC_BASE_MSR && msr <= APIC_BASE_MSR + 0xff)
+		return true;
+	rcu_read_lock();
+	f = rcu_dereference(vcpu->vm->msr_filter);
+	if (f) {
+		allowed = f->default_allow;
+		for (i = 0; i < f->count; i++) {
+			const struct hvx_msr_range *r = &f->ranges[i];
+
+			if ((r->flags & type) && msr >= r->base && msr - r->base < r->nmsrs) {
+				allowed = test_bit(msr - r->base, r->bitmap);
+				break;
+			}
+		}
+	}
+	rcu_read_unlock();
+	return allowed;
+}
+
+/*
+ * With a filter in place every guest RDMSR and WRMSR must reach
+ * msr_allowed(), also for the MSRs the backends normally let the guest
+ * use directly: they then intercept all MSRs (one shared all-ones bitmap).
+ */
+bool hvx_msr_intercept_all(struct hvx_vcpu *vcpu)
+{
+	return rcu_access_pointer(vcpu->vm->msr_filter) != NULL;
+}
+
+/* Make every vCPU of the VM now in the guest exit (and re-enter). */
+static void kick_all(struct hvx_vm *vm)
+{
+	struct hvx_vcpu *vcpu;
+	int i;
+
+	rcu_read_lock();
+	for (i = 0; i < HVX_MAX_VCPUS; i++) {
+		vcpu = READ_ONCE(vm->vcpus[i]);
+		if (vcpu)
+			hvx_vcpu_kick(vcpu);
+	}
+	rcu_read_unlock();
+}
+
+static int filter_add_range(struct hvx_msr_filter *f, const struct kvm_msr_filter_range *u)
+{
+	size_t bytes;
+	void *bm;
+
+	if (!u->nmsrs)		/* an unused slot */
+		return 0;
+	if (!u->flags || (u->flags & ~(KVM_MSR_FILTER_READ | KVM_MSR_FILTER_WRITE)))
+		return -EINVAL;
+	bytes = BITS_TO_LONGS(u->nmsrs) * sizeof(long);
+	if (bytes > KVM_MSR_FILTER_MAX_BITMAP_SIZE)
+		return -EINVAL;
+	bm = memdup_user((const void __user *)u->bitmap, bytes);
+	if (IS_ERR(bm))
+		return PTR_ERR(bm);
+	f->ranges[f->count++] = (struct hvx_msr_range) {
+		.flags = u->flags, .base = u->base, .nmsrs = u->nmsrs, .bitmap = bm,
+	};
+	return 0;
+}
+
+/*
+ * KVM_X86_SET_MSR_FILTER: checked as KVM checks it (unknown flags,
+ * a range without READ/WRITE, a bitmap over 0x600 bytes and DEFAULT_DENY
+ * with no range are -EINVAL). The new filter replaces the old one
+ * atomically: a vCPU sees one or the other. An empty filter that allows
+ * by default is the same as none.
+ */
+long hvx_vm_set_msr_filter(struct hvx_vm *vm, struct kvm_msr_filter __user *arg)
+{
+	struct hvx_msr_filter *f = NULL, *old;
+	struct kvm_msr_filter u;
+	bool empty = true;
+	int i, r;
+
+	if (copy_from_user(&u, arg, sizeof(u)))
+		return -EFAULT;
+	if (u.flags & ~KVM_MSR_FILTER_DEFAULT_DENY)
+		return -EINVAL;
+	for (i = 0; i < KVM_MSR_FILTER_MAX_RANGES; i++)
+		empty &= !u.ranges[i].nmsrs;
+	if (empty && (u.flags & KVM_MSR_FILTER_DEFAULT_DENY))
+		return -EINVAL;
+	if (!empty) {
+		f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
+		if (!f)
+			return -ENOMEM;
+		f->default_allow = !(u.flags & KVM_MSR_FILTER_DEFAULT_DENY);
+		for (i = 0; i < KVM_MSR_FILTER_MAX_RANGES; i++) {
+			r = filter_add_range(f, &u.ranges[i]);
+			if (r) {
+				filter_free(f);
+				return r;
+			}
+		}
+	}
+	mutex_lock(&vm->lock);
+	old = rcu_dereference_protected(vm->msr_filter, lockdep_is_held(&vm->lock));
+	rcu_assign_pointer(vm->msr_filter, f);
+	mutex_unlock(&vm->lock);
+	synchronize_rcu();
+	filter_free(old);
+	/* Running vCPUs pick the new MSR bitmap on their next entry. */
+	kick_all(vm);
+	return 0;
+}
+
+void hvx_vm_free_msr_filter(struct hvx_vm *vm)
+{
+	filter_free(rcu_dereference_protected(vm->msr_filter, 1));
+	RCU_INIT_POINTER(vm->msr_filter, NULL);
+}
+
+/* KVM_ENABLE_CAP(KVM_CAP_X86_USER_SPACE_MSR), api.rst 7.21. */
+int hvx_vm_set_user_space_msr(struct hvx_vm *vm, u64 mask)
+{
+	if (mask & ~(u64)(KVM_MSR_EXIT_REASON_INVAL | KVM_MSR_EXIT_REASON_UNKNOWN |
+			  KVM_MSR_EXIT_REASON_FILTER))
+		return -EINVAL;
+	WRITE_ONCE(vm->user_space_msr_mask, mask);
+	return 0;
+}
+
 /* ---- guest exits ---- */
+
+/*
+ * A refused guest access goes to user space when it asked for this
+ * reason (KVM_CAP_X86_USER_SPACE_MSR): returns 0 after filling run->msr,
+ * and the next KVM_RUN finishes the instruction (hvx_complete_msr).
+ */
+static int msr_to_user(struct hvx_vcpu *vcpu, int why, bool read, u32 msr,
+		       u64 data, u64 next_rip)
+{
+	static const u32 reason[] = {
+		[MSR_INVAL] = KVM_MSR_EXIT_REASON_INVAL,
+		[MSR_UNKNOWN] = KVM_MSR_EXIT_REASON_UNKNOWN,
+		[MSR_FILTERED] = KVM_MSR_EXIT_REASON_FILTER,
+	};
+	struct kvm_run *run = vcpu->run;
+	u32 r = why < ARRAY_SIZE(reason) && reason[why] ? reason[why] :
+		KVM_MSR_EXIT_REASON_INVAL;
+
+	if (!(READ_ONCE(vcpu->vm->user_space_msr_mask) & r)) {
+		hvx_queue_exception(vcpu, GP_VECTOR, true, 0);
+		return 1;
+	}
+	run->exit_reason = read ? KVM_EXIT_X86_RDMSR : KVM_EXIT_X86_WRMSR;
+	run->msr.error = 0;
+	memset(run->msr.pad, 0, sizeof(run->msr.pad));
+	run->msr.reason = r;
+	run->msr.index = msr;
+	run->msr.data = data;
+	vcpu->pending = read ? HVX_IO_MSR_READ : HVX_IO_MSR_WRITE;
+	vcpu->pending_rip = vcpu->rip;
+	vcpu->pending_next_rip = next_rip;
+	return 0;
+}
+
+/* The next KVM_RUN after KVM_EXIT_X86_RDMSR/WRMSR: user space's answer. */
+int hvx_complete_msr(struct hvx_vcpu *vcpu, bool read)
+{
+	struct kvm_run *run = vcpu->run;
+
+	if (run->msr.error) {
+		hvx_queue_exception(vcpu, GP_VECTOR, true, 0);
+		return 1;
+	}
+	if (read) {
+		vcpu->regs[HVX_RAX] = (u32)run->msr.data;
+		vcpu->regs[HVX_RDX] = run->msr.data >> 32;
+	}
+	vcpu->rip = vcpu->pending_next_rip;
+	return 1;
+}
 
 int hvx_handle_rdmsr(struct hvx_vcpu *vcpu, u64 next_rip)
 {
 	u32 msr = vcpu->regs[HVX_RCX];
 	u64 data = 0;
+	int r;
 
 	vcpu->stat.msr_exits++;
-	if (msr_get(vcpu, msr, &data, false)) {
-		hvx_queue_exception(vcpu, GP_VECTOR, true, 0);
-		return 1;
-	}
+	r = msr_allowed(vcpu, msr, KVM_MSR_FILTER_READ) ? msr_get(vcpu, msr, &data, false) :
+							   MSR_FILTERED;
+	if (r)
+		return msr_to_user(vcpu, r, true, msr, 0, next_rip);
 	vcpu->regs[HVX_RAX] = (u32)data;
 	vcpu->regs[HVX_RDX] = data >> 32;
 	vcpu->rip = next_rip;
@@ -475,12 +713,13 @@ int hvx_handle_wrmsr(struct hvx_vcpu *vcpu, u64 next_rip)
 {
 	u32 msr = vcpu->regs[HVX_RCX];
 	u64 data = (u32)vcpu->regs[HVX_RAX] | ((u64)(u32)vcpu->regs[HVX_RDX] << 32);
+	int r;
 
 	vcpu->stat.msr_exits++;
-	if (msr_set(vcpu, msr, data, false)) {
-		hvx_queue_exception(vcpu, GP_VECTOR, true, 0);
-		return 1;
-	}
+	r = msr_allowed(vcpu, msr, KVM_MSR_FILTER_WRITE) ? msr_set(vcpu, msr, data, false) :
+							    MSR_FILTERED;
+	if (r)
+		return msr_to_user(vcpu, r, false, msr, data, next_rip);
 	vcpu->rip = next_rip;
 	return 1;
 }

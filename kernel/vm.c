@@ -130,6 +130,7 @@ static void vm_destroy(struct kref *ref)
 		if (vm->slots[i])
 			slot_free(vm, vm->slots[i]);
 	WARN_ON(vm->pinned_pages);
+	hvx_vm_free_msr_filter(vm);
 	hvx_ops->vm_destroy(vm);
 	mmdrop(vm->mm);
 	atomic_dec(&hvx_stat_vms);
@@ -462,7 +463,7 @@ unsigned long hvx_vm_get_nr_mmu_pages(struct hvx_vm *vm)
 
 /*
  * KVM_ENABLE_CAP on the VM fd (api.rst 4.37; the capabilities in 7.x).
- * hvx has one: KVM_CAP_MAX_VCPU_ID (7.28), which lowers the highest vCPU
+ * hvx has two. KVM_CAP_X86_USER_SPACE_MSR (7.21): msr.c. KVM_CAP_MAX_VCPU_ID (7.28), which lowers the highest vCPU
  * id + 1 of this VM. As in KVM (x86.c kvm_vm_ioctl_enable_cap), it can be
  * set once, to at most what KVM_CHECK_EXTENSION says, and not after the
  * first KVM_CREATE_VCPU fixed the default (hvx_vm_check_vcpu_id); setting
@@ -488,6 +489,8 @@ int hvx_vm_enable_cap(struct hvx_vm *vm, const struct kvm_enable_cap *cap)
 		}
 		mutex_unlock(&vm->lock);
 		return r;
+	case KVM_CAP_X86_USER_SPACE_MSR:
+		return hvx_vm_set_user_space_msr(vm, cap->args[0]);
 	default:
 		return -EINVAL;
 	}

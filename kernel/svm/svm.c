@@ -79,6 +79,8 @@ static struct hvx_tdp_fmt npt_fmt = {
 static u32 svm_max_asid;		/* highest usable ASID */
 static void *iopm;
 static void *msrpm;
+/* Every MSR intercepted: for VMs with an MSR filter (msr.c). */
+static void *msrpm_all;
 
 struct svm_vcpu {
 	struct hvx_vcpu vcpu;		/* first: the core allocates vcpu_size */
@@ -221,11 +223,13 @@ static int svm_setup(void)
 	}
 	iopm = alloc_pages_exact(IOPM_PAGES * PAGE_SIZE, GFP_KERNEL);
 	msrpm = alloc_pages_exact(MSRPM_PAGES * PAGE_SIZE, GFP_KERNEL);
-	if (!iopm || !msrpm)
+	msrpm_all = alloc_pages_exact(MSRPM_PAGES * PAGE_SIZE, GFP_KERNEL);
+	if (!iopm || !msrpm || !msrpm_all)
 		goto err_maps;
 	/* Every port and every MSR is intercepted unless listed above. */
 	memset(iopm, 0xff, IOPM_PAGES * PAGE_SIZE);
 	memset(msrpm, 0xff, MSRPM_PAGES * PAGE_SIZE);
+	memset(msrpm_all, 0xff, MSRPM_PAGES * PAGE_SIZE);
 	for (i = 0; i < ARRAY_SIZE(passthrough_msrs); i++)
 		msrpm_allow(passthrough_msrs[i]);
 	pr_info("SVM: %u ASIDs, NRIP save %s, decode assists %s, flush by ASID %s\n",
@@ -239,6 +243,8 @@ err_maps:
 		free_pages_exact(iopm, IOPM_PAGES * PAGE_SIZE);
 	if (msrpm)
 		free_pages_exact(msrpm, MSRPM_PAGES * PAGE_SIZE);
+	if (msrpm_all)
+		free_pages_exact(msrpm_all, MSRPM_PAGES * PAGE_SIZE);
 err_pages:
 	free_cpu_pages();
 	return -ENOMEM;
@@ -818,6 +824,7 @@ static bool enter_guest(struct svm_vcpu *svm)
 		vmcb->control.int_state &= ~SVM_INT_SHADOW;
 	vmcb->save.rip = vcpu->rip;
 	vmcb->control.clean = 0;	/* hvx does not track VMCB changes */
+	vmcb->control.msrpm_base_pa = virt_to_phys(hvx_msr_intercept_all(vcpu) ? msrpm_all : msrpm);
 	vmcb->control.int_ctl = (vmcb->control.int_ctl & ~SVM_V_TPR_MASK) | (vcpu->cr8 & 0xf);
 
 	/* Last look for kicks, now that senders can see we are in guest mode. */

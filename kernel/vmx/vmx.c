@@ -64,6 +64,8 @@ struct vmx_cpu {
 static DEFINE_PER_CPU(struct vmx_cpu, vmx_cpus);
 static void *io_bitmaps;		/* A and B: two pages, all ones */
 static void *msr_bitmap;
+/* Every MSR exits: for VMs with an MSR filter (msr.c). */
+static void *msr_bitmap_all;
 static u64 host_efer, host_pat, host_sysenter_cs, host_sysenter_eip;
 static DEFINE_IDA(vpid_ida);
 
@@ -85,6 +87,7 @@ struct vmx_vcpu {
 	u32 exit_reason, intr_info, idt_info, idt_err, insn_len, insn_info;
 	u64 exit_qual, exit_gpa;
 	bool entry_failed;
+	bool msr_all;			/* MSR_BITMAP holds msr_bitmap_all */
 };
 
 static inline struct vmx_vcpu *to_vmx(struct hvx_vcpu *vcpu)
@@ -335,11 +338,13 @@ static int vmx_setup(void)
 	}
 	io_bitmaps = alloc_pages_exact(2 * PAGE_SIZE, GFP_KERNEL);
 	msr_bitmap = (void *)__get_free_page(GFP_KERNEL);
-	if (!io_bitmaps || !msr_bitmap)
+	msr_bitmap_all = (void *)__get_free_page(GFP_KERNEL);
+	if (!io_bitmaps || !msr_bitmap || !msr_bitmap_all)
 		goto err;
 	/* Every port and every MSR exits unless listed above. */
 	memset(io_bitmaps, 0xff, 2 * PAGE_SIZE);
 	memset(msr_bitmap, 0xff, PAGE_SIZE);
+	memset(msr_bitmap_all, 0xff, PAGE_SIZE);
 	for (i = 0; i < ARRAY_SIZE(passthrough_msrs); i++)
 		msr_bitmap_allow(passthrough_msrs[i]);
 	pr_info("VMX: VMCS revision %#x, EPT%s, VPID %s, unrestricted guest, %s controls\n",
@@ -350,6 +355,7 @@ err:
 	if (io_bitmaps)
 		free_pages_exact(io_bitmaps, 2 * PAGE_SIZE);
 	free_page((unsigned long)msr_bitmap);
+	free_page((unsigned long)msr_bitmap_all);
 	free_cpu_regions();
 	return -ENOMEM;
 }
@@ -358,6 +364,7 @@ static void vmx_unsetup(void)
 {
 	free_pages_exact(io_bitmaps, 2 * PAGE_SIZE);
 	free_page((unsigned long)msr_bitmap);
+	free_page((unsigned long)msr_bitmap_all);
 	free_cpu_regions();
 }
 
@@ -964,6 +971,7 @@ static void init_vmcs(struct vmx_vcpu *vmx)
 	vmcs_write64(IO_BITMAP_A, virt_to_phys(io_bitmaps));
 	vmcs_write64(IO_BITMAP_B, virt_to_phys(io_bitmaps) + PAGE_SIZE);
 	vmcs_write64(MSR_BITMAP, virt_to_phys(msr_bitmap));
+	vmx->msr_all = false;
 	vmcs_write64(EPT_POINTER, eptp);
 	vmcs_write64(VMCS_LINK_POINTER, ~0ULL);
 	vmcs_write64(TSC_OFFSET, vmx->vcpu.vm->tsc_offset);
@@ -1133,6 +1141,10 @@ static bool enter_guest(struct vmx_vcpu *vmx)
 			     vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) & ~3U);
 	vmcs_writel(GUEST_RIP, vcpu->rip);
 	vmcs_writel(GUEST_RSP, vcpu->regs[HVX_RSP]);
+	if (hvx_msr_intercept_all(vcpu) != vmx->msr_all) {
+		vmx->msr_all = !vmx->msr_all;
+		vmcs_write64(MSR_BITMAP, virt_to_phys(vmx->msr_all ? msr_bitmap_all : msr_bitmap));
+	}
 	write_event_inj(vmx);
 	/* Last look for kicks, now that senders can see we are in guest mode. */
 	if (!hvx_guest_mode_enter(vcpu, cpu)) {

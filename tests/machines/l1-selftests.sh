@@ -18,8 +18,18 @@ ST_LIST=/hvx/selftests.list
 # selftests print them ("Requirement not met: kvm_has_cap(KVM_CAP_...)").
 ST_CAP_RE='kvm_has_cap|kvm_check_cap|vm_check_cap|kvm_cpu_has|kvm_cpu_property|kvm_pmu_has|has_device_attr|KVM_CAP_|KVM_CLOCK_|[(]cap |not supported'
 
+# hvx.test=NAME[,NAME] on the kernel command line (the selftests job of
+# qemu-svm.sh/bochs-vmx.sh --selftests NAMES) keeps only those tests.
+ST_ONLY=
+for a in $(cat /proc/cmdline); do
+	case $a in hvx.test=*) ST_ONLY=" $(echo ${a#hvx.test=} | tr , ' ') " ;; esac
+done
+
 st_tests() {	# the list's tests, one "NAME ARGS..." a line, and timeout=N lines
-	grep -vE '^[[:space:]]*(#|$)' "$ST_LIST"
+	grep -vE '^[[:space:]]*(#|$)' "$ST_LIST" | while read -r name args; do
+		case $name in timeout=*) echo "$name"; continue ;; esac
+		case "${ST_ONLY:- $name }" in *" $name "*) echo "$name $args" ;; esac
+	done
 }
 
 # One test on the current /dev/kvm: /tmp/st-TAG/NAME.{out,err,res}. The .res
