@@ -501,7 +501,17 @@ int hvx_handle_cpuid(struct hvx_vcpu *vcpu, u64 next_rip)
 {
 	u32 r[4];
 
-	vcpu->stat.cpuid_exits++;
+	/* CPUID faulting (MSR_MISC_FEATURES_ENABLES bit 0, as KVM offers it
+	 * through MSR_PLATFORM_INFO bit 31): #GP(0) outside ring 0. */
+	if (vcpu->msrs.misc_features & MSR_MISC_FEATURES_ENABLES_CPUID_FAULT) {
+		struct hvx_cpu_mode m;
+
+		hvx_ops->get_cpu_mode(vcpu, &m);
+		if (m.cpl) {
+			hvx_queue_exception(vcpu, GP_VECTOR, true, 0);
+			return 1;
+		}
+	}
 	guest_cpuid(vcpu, vcpu->regs[HVX_RAX], vcpu->regs[HVX_RCX], r);
 	vcpu->regs[HVX_RAX] = r[0];
 	vcpu->regs[HVX_RBX] = r[1];

@@ -46,8 +46,13 @@ static long check_extension(long cap)
 	case KVM_CAP_ENABLE_CAP_VM:		/* MAX_VCPU_ID, X86_USER_SPACE_MSR */
 	case KVM_CAP_X86_USER_SPACE_MSR:	/* msr.c */
 	case KVM_CAP_X86_MSR_FILTER:
+	case KVM_CAP_SET_BOOT_CPU_ID:
+	case KVM_CAP_MSR_PLATFORM_INFO:
 	case KVM_CAP_MMU_SHADOW_CACHE_CONTROL:	/* stored, no effect (vm.c) */
+	case KVM_CAP_BINARY_STATS_FD:		/* stats.c */
 		return 1;
+	case KVM_CAP_SYNC_REGS:
+		return KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS | KVM_SYNC_X86_EVENTS;
 	case KVM_CAP_NR_MEMSLOTS:
 		return HVX_MAX_MEMSLOTS;
 	case KVM_CAP_NR_VCPUS:
@@ -227,6 +232,8 @@ static long vcpu_ioctl_locked(struct hvx_vcpu *vcpu, unsigned int ioctl,
 		return hvx_vcpu_get_xcrs(vcpu, argp);
 	case KVM_SET_XCRS:
 		return hvx_vcpu_set_xcrs(vcpu, argp);
+	case KVM_GET_STATS_FD:
+		return hvx_stats_vcpu_fd(vcpu);
 	default:
 		return -EINVAL;
 	}
@@ -268,6 +275,7 @@ static int create_vcpu(struct hvx_vm *vm, unsigned long id)
 	vcpu = hvx_vcpu_create(vm, id);
 	if (IS_ERR(vcpu))
 		return PTR_ERR(vcpu);
+	hvx_stats_name_vcpu(vcpu);
 	snprintf(name, sizeof(name), "hvx-vcpu:%lu", id);
 	/* The fd holds the vCPU's reference on the VM (taken in create). */
 	hvx_vm_get(vm);
@@ -425,9 +433,13 @@ static long vm_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
 		return hvx_vm_set_memory_region(vm, &mem);
 	case KVM_CHECK_EXTENSION:
 		return check_extension(arg);
+	case KVM_GET_STATS_FD:
+		return hvx_stats_vm_fd(vm);
 	case KVM_GET_DIRTY_LOG:
 	case KVM_ENABLE_CAP:
 		return vm_struct_ioctl(vm, ioctl, (void __user *)arg);
+	case KVM_SET_BOOT_CPU_ID:
+		return hvx_vm_set_boot_cpu_id(vm, arg);
 	case KVM_X86_SET_MSR_FILTER:
 		return hvx_vm_set_msr_filter(vm, (void __user *)arg);
 	case KVM_SET_NR_MMU_PAGES:
@@ -468,6 +480,7 @@ static int create_vm(unsigned long type)
 	vm = hvx_vm_create(type);
 	if (IS_ERR(vm))
 		return PTR_ERR(vm);
+	hvx_stats_name_vm(vm);
 	fd = anon_inode_getfd("hvx-vm", &vm_fops, vm, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		hvx_vm_put(vm);
@@ -522,6 +535,7 @@ static struct miscdevice hvx_misc = {
 
 int hvx_dev_init(void)
 {
+	hvx_stats_init();
 	return misc_register(&hvx_misc);
 }
 

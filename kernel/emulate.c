@@ -32,6 +32,8 @@ int hvx_internal_error(struct hvx_vcpu *vcpu, u32 suberror, u64 raw)
 {
 	struct kvm_run *run = vcpu->run;
 
+	if (suberror == KVM_INTERNAL_ERROR_EMULATION)
+		vcpu->stat.insn_emulation_fail++;
 	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
 	run->internal.suberror = suberror;
 	run->internal.ndata = 2;
@@ -69,6 +71,7 @@ static int decode_current(struct hvx_vcpu *vcpu, struct hvx_cpu_mode *m,
 	u8 buf[HVX_INSN_MAX_LEN];
 	int n;
 
+	vcpu->stat.insn_emulation++;
 	hvx_ops->get_cpu_mode(vcpu, m);
 	n = hvx_ops->insn_bytes(vcpu, buf);
 	if (n <= 0) {
@@ -168,7 +171,6 @@ int hvx_handle_pio(struct hvx_vcpu *vcpu, u16 port, u8 size, bool in,
 {
 	struct kvm_run *run = vcpu->run;
 
-	vcpu->stat.io_exits++;
 	if (size != 1 && size != 2 && size != 4)
 		return hvx_internal_error(vcpu, KVM_INTERNAL_ERROR_EMULATION, port);
 	/* The PIC, PIT and ELCR in the kernel (string I/O to them goes to user space). */
@@ -268,7 +270,6 @@ int hvx_handle_mmio(struct hvx_vcpu *vcpu, u64 gpa, bool write)
 	u64 val;
 	int r;
 
-	vcpu->stat.mmio_exits++;
 	r = decode_current(vcpu, &m, &insn);
 	if (r || insn.kind == HVX_INSN_OTHER || !insn.mem_operand) {
 		hvx_err_ratelimited("cannot emulate the MMIO access at rip %#lx (gpa %#llx)\n",
@@ -289,6 +290,7 @@ int hvx_handle_mmio(struct hvx_vcpu *vcpu, u64 gpa, bool write)
 			return 1;
 		}
 	}
+	vcpu->stat.mmio_exits++;	/* as KVM: only those that reach user space */
 	run->exit_reason = KVM_EXIT_MMIO;
 	run->mmio.phys_addr = gpa;
 	run->mmio.len = insn.mem_bytes;

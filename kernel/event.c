@@ -268,6 +268,7 @@ static void inject_pending(struct hvx_vcpu *vcpu)
 	    hvx_ops->nmi_allowed(vcpu)) {
 		vcpu->nmi_pending--;
 		vcpu->inj = (struct hvx_inj) { .type = HVX_INJ_NMI, .vector = NMI_VECTOR };
+		vcpu->stat.nmi_injections++;
 	}
 	if (vcpu->nmi_pending)
 		want_nmi = true;
@@ -275,8 +276,10 @@ static void inject_pending(struct hvx_vcpu *vcpu)
 	if (vcpu->inj.type == HVX_INJ_NONE && irq_pending(vcpu) &&
 	    hvx_ops->interrupt_allowed(vcpu)) {
 		v = irq_acknowledge(vcpu);
-		if (v >= 0)
+		if (v >= 0) {
 			vcpu->inj = (struct hvx_inj) { .type = HVX_INJ_EXTINT, .vector = v };
+			vcpu->stat.irq_injections++;
+		}
 	}
 	if (irq_pending(vcpu) || vcpu->run->request_interrupt_window)
 		want_irq = true;
@@ -305,8 +308,15 @@ static bool wake_condition(struct hvx_vcpu *vcpu)
  */
 static int block(struct hvx_vcpu *vcpu)
 {
+	if (wake_condition(vcpu))
+		return 0;
 	/* The preempt notifiers put and load the backend's state around the sleep. */
-	return wait_event_interruptible(vcpu->wq, wake_condition(vcpu)) ? -EINTR : 0;
+	if (wait_event_interruptible(vcpu->wq, wake_condition(vcpu))) {
+		vcpu->stat.signal_exits++;	/* the callers return KVM_EXIT_INTR */
+		return -EINTR;
+	}
+	vcpu->stat.halt_wakeup++;
+	return 0;
 }
 
 /* KVM_RUN on a vCPU in KVM_MP_STATE_UNINITIALIZED (see hvx_vcpu_run). */
@@ -365,6 +375,7 @@ int hvx_vcpu_check_irq_window(struct hvx_vcpu *vcpu)
 	if (!vcpu->apic && run->request_interrupt_window &&
 	    hvx_vcpu_ready_for_interrupt(vcpu)) {
 		run->exit_reason = KVM_EXIT_IRQ_WINDOW_OPEN;
+		vcpu->stat.request_irq_exits++;
 		return 0;
 	}
 	return 1;
@@ -384,7 +395,6 @@ bool hvx_vcpu_ready_for_interrupt(struct hvx_vcpu *vcpu)
  */
 int hvx_handle_hlt(struct hvx_vcpu *vcpu, u64 next_rip)
 {
-	vcpu->stat.halt_exits++;
 	vcpu->rip = next_rip;
 	if (vcpu->apic) {
 		vcpu->mp_state = KVM_MP_STATE_HALTED;
@@ -410,10 +420,11 @@ void hvx_event_init(struct hvx_vcpu *vcpu)
 	init_waitqueue_head(&vcpu->wq);
 	vcpu->user_irq = -1;
 	/*
-	 * With the LAPIC in the kernel, only the BSP (vCPU 0) runs from
-	 * power-on; the others wait for INIT and SIPI (KVM does the same).
+	 * With the LAPIC in the kernel, only the BSP (vCPU 0 unless
+	 * KVM_SET_BOOT_CPU_ID chose another) runs from power-on; the others
+	 * wait for INIT and SIPI (KVM does the same).
 	 */
-	vcpu->mp_state = (vcpu->vm->irqchip && vcpu->id != 0) ?
+	vcpu->mp_state = (vcpu->vm->irqchip && !hvx_vcpu_is_reset_bsp(vcpu)) ?
 			 KVM_MP_STATE_UNINITIALIZED : KVM_MP_STATE_RUNNABLE;
 }
 

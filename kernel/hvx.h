@@ -31,6 +31,8 @@
 /* Pages of the vCPU mmap: struct kvm_run, then the PIO data page. */
 #define HVX_PIO_PAGE_OFFSET	1
 #define HVX_VCPU_MMAP_PAGES	2
+/* The id and name strings of KVM_GET_STATS_FD (KVM's KVM_STATS_NAME_SIZE). */
+#define HVX_STATS_NAME_SIZE	48
 /* KVM's limit on one slot (KVM_MEM_MAX_NR_PAGES). */
 #define HVX_MEM_MAX_NR_PAGES	((1UL << 31) - 1)
 
@@ -60,10 +62,37 @@ struct hvx_tdp_fmt {
 	u64 leaf_ro, leaf_rw;	/* bits of a 4 KiB leaf, read-only or writable */
 };
 
+/*
+ * Why a vCPU exited, in a few vendor-neutral kinds counted per vCPU and
+ * offered by KVM_GET_STATS_FD (stats.c). Each backend maps its raw exit
+ * codes to these with a table (exit_kinds below); codes it leaves out
+ * are HVX_EXIT_OTHER.
+ */
+enum hvx_exit_kind {
+	HVX_EXIT_OTHER,		/* must be 0: the tables' default */
+	HVX_EXIT_INTR,		/* a physical interrupt */
+	HVX_EXIT_EXCEPTION,	/* an intercepted exception, or a physical NMI */
+	HVX_EXIT_IRQ_WINDOW,	/* the guest can take an interrupt */
+	HVX_EXIT_NMI_WINDOW,	/* ... an NMI (SVM: the IRET intercept) */
+	HVX_EXIT_IO,
+	HVX_EXIT_HLT,
+	HVX_EXIT_CPUID,
+	HVX_EXIT_MSR,		/* RDMSR or WRMSR */
+	HVX_EXIT_TDP_FAULT,	/* nested page fault (NPF) or EPT violation */
+	HVX_EXIT_CR,		/* control-register access */
+	HVX_EXIT_DR,		/* debug-register access */
+	HVX_EXIT_XSETBV,
+	HVX_EXIT_HYPERCALL,	/* VMMCALL or VMCALL */
+	HVX_NR_EXIT_KINDS
+};
+
 struct hvx_vendor_ops {
 #define HVX_OP(name, ret, args) ret (*name) args;
 #include "hvx_ops.h"
 #undef HVX_OP
+	/* Raw exit code -> enum hvx_exit_kind, for the codes below nr_exit_kinds. */
+	const u8 *exit_kinds;
+	u32 nr_exit_kinds;
 	const char *name;
 	const char *busy_reason;	/* why cpu_enable says -EBUSY, for the log */
 	const char *off_reason;		/* why it says -EOPNOTSUPP */
@@ -130,6 +159,8 @@ struct hvx_msrs {
 	u64 mcg_status;
 	u64 ucode_rev;
 	u64 power_ctl;			/* IA32_POWER_CTL: kept, no effect (as KVM) */
+	u64 platform_info;		/* MSR_PLATFORM_INFO, set by user space */
+	u64 misc_features;		/* MSR_MISC_FEATURES_ENABLES: CPUID faulting */
 };
 
 struct hvx_vcpu {
@@ -196,10 +227,24 @@ struct hvx_vcpu {
 	int user_irq;			/* KVM_INTERRUPT vector waiting, or -1 */
 	struct hvx_inj inj;		/* delivered at the next entry */
 	wait_queue_head_t wq;		/* HLT and wait-for-SIPI sleep here */
+	/*
+	 * Counters for KVM_GET_STATS_FD (stats.c), named there. Written only
+	 * by the vCPU's own thread ([v]); a stats fd reads them at any time
+	 * with READ_ONCE (a u64 store is not torn on x86-64).
+	 */
 	struct hvx_vcpu_stat {
-		u64 exits, io_exits, mmio_exits, halt_exits, cpuid_exits,
-		    msr_exits, npf_exits, intr_exits;
-	} stat;				/* [v] */
+		u64 exits;			/* every VM exit */
+		u64 exit_kind[HVX_NR_EXIT_KINDS];	/* the same, by kind */
+		u64 mmio_exits;			/* KVM_EXIT_MMIO */
+		u64 signal_exits;		/* KVM_EXIT_INTR for a signal */
+		u64 request_irq_exits;		/* KVM_EXIT_IRQ_WINDOW_OPEN */
+		u64 insn_emulation;		/* guest instructions decoded */
+		u64 insn_emulation_fail;	/* ... that hvx could not emulate */
+		u64 irq_injections;		/* interrupts injected */
+		u64 nmi_injections;		/* NMIs injected */
+		u64 halt_wakeup;		/* wake-ups after sleeping in HLT or for INIT/SIPI */
+	} stat;
+	char stats_id[HVX_STATS_NAME_SIZE];	/* [c] "kvm-PID/vcpu-ID", as KVM */
 };
 
 struct hvx_vm {
@@ -238,6 +283,12 @@ struct hvx_vm {
 	/* KVM_CAP_X86_USER_SPACE_MSR: the KVM_MSR_EXIT_REASON_* that exit to
 	 * user space instead of raising #GP. */
 	u32 user_space_msr_mask;
+	char stats_id[HVX_STATS_NAME_SIZE];	/* [c] "kvm-PID", as KVM */
+	/* [l] KVM_SET_BOOT_CPU_ID: the id of the vCPU that starts as the BSP. */
+	u32 bsp_vcpu_id;
+	/* KVM_CAP_MSR_PLATFORM_INFO: the guest may read MSR_PLATFORM_INFO
+	 * (true from creation, as in KVM). */
+	bool guest_reads_platform_info;
 };
 
 /* main.c */
@@ -250,6 +301,14 @@ extern bool hvx_trace_exits;
 /* dev.c */
 int hvx_dev_init(void);
 void hvx_dev_exit(void);
+
+/* stats.c: KVM_GET_STATS_FD (api.rst 4.133) */
+void hvx_stats_init(void);
+void hvx_stats_name_vm(struct hvx_vm *vm);
+void hvx_stats_name_vcpu(struct hvx_vcpu *vcpu);
+int hvx_stats_vm_fd(struct hvx_vm *vm);
+int hvx_stats_vcpu_fd(struct hvx_vcpu *vcpu);
+void hvx_count_exit(struct hvx_vcpu *vcpu, u32 code);
 
 /* vm.c */
 struct hvx_vm *hvx_vm_create(unsigned long type);
@@ -264,6 +323,7 @@ int hvx_write_guest(struct hvx_vm *vm, u64 gpa, const void *buf, unsigned int le
 int hvx_vm_get_dirty_log(struct hvx_vm *vm, const struct kvm_dirty_log *log);
 int hvx_vm_set_nr_mmu_pages(struct hvx_vm *vm, unsigned long n);
 unsigned long hvx_vm_get_nr_mmu_pages(struct hvx_vm *vm);
+int hvx_vm_set_boot_cpu_id(struct hvx_vm *vm, unsigned long id);
 int hvx_vm_enable_cap(struct hvx_vm *vm, const struct kvm_enable_cap *cap);
 int hvx_vm_check_vcpu_id(struct hvx_vm *vm, unsigned long id);
 
@@ -347,6 +407,11 @@ bool hvx_guest_cpuid_has(struct hvx_vcpu *vcpu, u32 leaf, u32 index, int reg, in
 int hvx_guest_maxphyaddr(struct hvx_vcpu *vcpu);
 u64 hvx_guest_xcr0_allowed(struct hvx_vcpu *vcpu);
 u64 hvx_supported_xcr0(void);
+
+static inline bool hvx_vcpu_is_reset_bsp(struct hvx_vcpu *vcpu)
+{
+	return vcpu->id == READ_ONCE(vcpu->vm->bsp_vcpu_id);
+}
 
 /* msr.c */
 void hvx_msrs_reset(struct hvx_vcpu *vcpu);

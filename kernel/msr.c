@@ -353,6 +353,46 @@ static int set_power_ctl(struct hvx_vcpu *vcpu, u32 msr, u64 data, bool host)
 	return 0;
 }
 
+/*
+ * MSR_PLATFORM_INFO: user space sets it (KVM_SET_MSRS) and decides with
+ * KVM_CAP_MSR_PLATFORM_INFO whether the guest may read it; the guest
+ * never writes it. hvx offers what KVM offers in it: CPUID faulting (bit
+ * 31), which cannot be taken away while the guest has it on.
+ */
+static int get_platform_info(struct hvx_vcpu *vcpu, u32 msr, u64 *data, bool host)
+{
+	if (!host && !READ_ONCE(vcpu->vm->guest_reads_platform_info))
+		return 1;
+	*data = vcpu->msrs.platform_info;
+	return 0;
+}
+
+static int set_platform_info(struct hvx_vcpu *vcpu, u32 msr, u64 data, bool host)
+{
+	if (!host || (!(data & MSR_PLATFORM_INFO_CPUID_FAULT) &&
+		      (vcpu->msrs.misc_features & MSR_MISC_FEATURES_ENABLES_CPUID_FAULT)))
+		return 1;
+	vcpu->msrs.platform_info = data;
+	return 0;
+}
+
+/* MSR_MISC_FEATURES_ENABLES: only CPUID faulting, when PLATFORM_INFO offers it. */
+static int get_misc_features(struct hvx_vcpu *vcpu, u32 msr, u64 *data, bool host)
+{
+	*data = vcpu->msrs.misc_features;
+	return 0;
+}
+
+static int set_misc_features(struct hvx_vcpu *vcpu, u32 msr, u64 data, bool host)
+{
+	if ((data & ~MSR_MISC_FEATURES_ENABLES_CPUID_FAULT) ||
+	    ((data & MSR_MISC_FEATURES_ENABLES_CPUID_FAULT) &&
+	     !(vcpu->msrs.platform_info & MSR_PLATFORM_INFO_CPUID_FAULT)))
+		return 1;
+	vcpu->msrs.misc_features = data;
+	return 0;
+}
+
 static int get_mcg_status(struct hvx_vcpu *vcpu, u32 msr, u64 *data, bool host)
 {
 	*data = vcpu->msrs.mcg_status;
@@ -434,6 +474,9 @@ static const struct msr_desc msr_table[] = {
 	{ MSR_IA32_MCG_STATUS, MSR_IA32_MCG_STATUS, LISTED, get_mcg_status, set_mcg_status },
 	{ MSR_IA32_UCODE_REV, MSR_IA32_UCODE_REV, LISTED, get_ucode_rev, set_ucode_rev },
 	{ MSR_IA32_POWER_CTL, MSR_IA32_POWER_CTL, LISTED, get_power_ctl, set_power_ctl },
+	{ MSR_PLATFORM_INFO, MSR_PLATFORM_INFO, LISTED, get_platform_info, set_platform_info },
+	{ MSR_MISC_FEATURES_ENABLES, MSR_MISC_FEATURES_ENABLES, LISTED, get_misc_features,
+	  set_misc_features },
 	{ MSR_VM_HSAVE_PA, MSR_VM_HSAVE_PA, LISTED | AMD_ONLY, get_hsave_pa, set_hsave_pa },
 	{ MSR_VM_CR, MSR_VM_CR, 0, get_vendor, set_vendor },
 };
@@ -477,6 +520,7 @@ void hvx_msrs_reset(struct hvx_vcpu *vcpu)
 	memset(&vcpu->msrs, 0, sizeof(vcpu->msrs));
 	vcpu->msrs.misc_enable = MISC_ENABLE_RO;
 	vcpu->msrs.ucode_rev = UCODE_REV_DEFAULT;
+	vcpu->msrs.platform_info = MSR_PLATFORM_INFO_CPUID_FAULT;
 }
 
 /* ---- the MSR filter (api.rst 4.97 KVM_X86_SET_MSR_FILTER) ---- */
@@ -698,7 +742,6 @@ int hvx_handle_rdmsr(struct hvx_vcpu *vcpu, u64 next_rip)
 	u64 data = 0;
 	int r;
 
-	vcpu->stat.msr_exits++;
 	r = msr_allowed(vcpu, msr, KVM_MSR_FILTER_READ) ? msr_get(vcpu, msr, &data, false) :
 							   MSR_FILTERED;
 	if (r)
@@ -715,7 +758,6 @@ int hvx_handle_wrmsr(struct hvx_vcpu *vcpu, u64 next_rip)
 	u64 data = (u32)vcpu->regs[HVX_RAX] | ((u64)(u32)vcpu->regs[HVX_RDX] << 32);
 	int r;
 
-	vcpu->stat.msr_exits++;
 	r = msr_allowed(vcpu, msr, KVM_MSR_FILTER_WRITE) ? msr_set(vcpu, msr, data, false) :
 							    MSR_FILTERED;
 	if (r)

@@ -174,7 +174,7 @@ void hvx_vcpu_destroy(struct hvx_vcpu *vcpu)
  * immediate_exit asks to return at once: that is how KVM lets a VMM
  * complete I/O without entering the guest.
  */
-int hvx_vcpu_run(struct hvx_vcpu *vcpu)
+static int vcpu_run(struct hvx_vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
 	int r;
@@ -198,6 +198,7 @@ int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 
 		if (signal_pending(current)) {
 			run->exit_reason = KVM_EXIT_INTR;
+			vcpu->stat.signal_exits++;
 			r = -EINTR;
 			break;
 		}
@@ -224,6 +225,64 @@ int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 	run->apic_base = hvx_vcpu_apic_base(vcpu);
 	run->ready_for_interrupt_injection = vcpu->vm->pic ? 1 :
 					     hvx_vcpu_ready_for_interrupt(vcpu);
+	return r;
+}
+
+/*
+ * KVM_CAP_SYNC_REGS (api.rst 7.5 and "kvm_valid_regs"/"kvm_dirty_regs"
+ * in 5): registers, special registers and events travel in run->s.regs
+ * instead of separate ioctls. Dirty sets are loaded before the run (each
+ * bit cleared once loaded), valid sets stored after it, whatever it
+ * returned; unknown bits in either mask are -EINVAL, as in KVM.
+ */
+#define HVX_SYNC_FIELDS	(KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS | KVM_SYNC_X86_EVENTS)
+
+static int sync_regs_in(struct hvx_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	if (run->kvm_dirty_regs & KVM_SYNC_X86_REGS) {
+		hvx_vcpu_set_regs(vcpu, &run->s.regs.regs);
+		run->kvm_dirty_regs &= ~KVM_SYNC_X86_REGS;
+	}
+	if (run->kvm_dirty_regs & KVM_SYNC_X86_SREGS) {
+		if (hvx_vcpu_set_sregs(vcpu, &run->s.regs.sregs))
+			return -EINVAL;
+		run->kvm_dirty_regs &= ~KVM_SYNC_X86_SREGS;
+	}
+	if (run->kvm_dirty_regs & KVM_SYNC_X86_EVENTS) {
+		if (hvx_vcpu_set_events(vcpu, &run->s.regs.events))
+			return -EINVAL;
+		run->kvm_dirty_regs &= ~KVM_SYNC_X86_EVENTS;
+	}
+	return 0;
+}
+
+static void sync_regs_out(struct hvx_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	if (run->kvm_valid_regs & KVM_SYNC_X86_REGS)
+		hvx_vcpu_get_regs(vcpu, &run->s.regs.regs);
+	if (run->kvm_valid_regs & KVM_SYNC_X86_SREGS)
+		hvx_vcpu_get_sregs(vcpu, &run->s.regs.sregs);
+	if (run->kvm_valid_regs & KVM_SYNC_X86_EVENTS)
+		hvx_vcpu_get_events(vcpu, &run->s.regs.events);
+}
+
+int hvx_vcpu_run(struct hvx_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	int r;
+
+	if ((run->kvm_valid_regs & ~HVX_SYNC_FIELDS) || (run->kvm_dirty_regs & ~HVX_SYNC_FIELDS))
+		r = -EINVAL;
+	else
+		r = run->kvm_dirty_regs ? sync_regs_in(vcpu) : 0;
+	if (!r)
+		r = vcpu_run(vcpu);
+	if (run->kvm_valid_regs)
+		sync_regs_out(vcpu);
 	return r;
 }
 

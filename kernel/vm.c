@@ -60,6 +60,7 @@ struct hvx_vm *hvx_vm_create(unsigned long type)
 	r = hvx_ops->vm_init(vm);
 	if (r)
 		goto err_tdp;
+	vm->guest_reads_platform_info = true;
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
 	atomic_inc(&hvx_stat_vms);
@@ -463,7 +464,8 @@ unsigned long hvx_vm_get_nr_mmu_pages(struct hvx_vm *vm)
 
 /*
  * KVM_ENABLE_CAP on the VM fd (api.rst 4.37; the capabilities in 7.x).
- * hvx has two. KVM_CAP_X86_USER_SPACE_MSR (7.21): msr.c. KVM_CAP_MAX_VCPU_ID (7.28), which lowers the highest vCPU
+ * hvx has three. KVM_CAP_X86_USER_SPACE_MSR (7.21): msr.c.
+ * KVM_CAP_MSR_PLATFORM_INFO (7.15): may the guest read MSR_PLATFORM_INFO. KVM_CAP_MAX_VCPU_ID (7.28), which lowers the highest vCPU
  * id + 1 of this VM. As in KVM (x86.c kvm_vm_ioctl_enable_cap), it can be
  * set once, to at most what KVM_CHECK_EXTENSION says, and not after the
  * first KVM_CREATE_VCPU fixed the default (hvx_vm_check_vcpu_id); setting
@@ -491,9 +493,29 @@ int hvx_vm_enable_cap(struct hvx_vm *vm, const struct kvm_enable_cap *cap)
 		return r;
 	case KVM_CAP_X86_USER_SPACE_MSR:
 		return hvx_vm_set_user_space_msr(vm, cap->args[0]);
+	case KVM_CAP_MSR_PLATFORM_INFO:
+		WRITE_ONCE(vm->guest_reads_platform_info, cap->args[0]);
+		return 0;
 	default:
 		return -EINVAL;
 	}
+}
+
+/*
+ * KVM_SET_BOOT_CPU_ID (api.rst 4.43): which vCPU id starts as the BSP;
+ * -EBUSY once any vCPU exists, as in KVM.
+ */
+int hvx_vm_set_boot_cpu_id(struct hvx_vm *vm, unsigned long id)
+{
+	int r = 0;
+
+	mutex_lock(&vm->lock);
+	if (vm->nr_vcpus)
+		r = -EBUSY;
+	else
+		vm->bsp_vcpu_id = id;
+	mutex_unlock(&vm->lock);
+	return r;
 }
 
 /*

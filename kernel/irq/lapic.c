@@ -948,7 +948,7 @@ int hvx_lapic_set_state(struct hvx_vcpu *vcpu, const struct kvm_lapic_state *s)
 void hvx_lapic_reset(struct hvx_vcpu *vcpu, bool init)
 {
 	struct hvx_lapic *apic = vcpu->apic;
-	bool bsp = vcpu->id == 0;
+	bool bsp = hvx_vcpu_is_reset_bsp(vcpu);
 	int i;
 
 	if (!apic)

@@ -913,7 +913,6 @@ static int handle_gp(struct svm_vcpu *svm)
 
 static int handle_nothing(struct svm_vcpu *svm)
 {
-	svm->vcpu.stat.intr_exits++;
 	return 1;
 }
 
@@ -1059,7 +1058,6 @@ static int handle_npf(struct svm_vcpu *svm)
 	bool write = info & SVM_NPF_WRITE;
 	int r;
 
-	svm->vcpu.stat.npf_exits++;
 	r = hvx_vm_map_gpa(svm->vcpu.vm, gpa, write);
 	if (!r)
 		return 1;
@@ -1127,6 +1125,26 @@ static const svm_exit_handler exit_handlers[] = {
 	[SVM_EXIT_TLBSYNC]	= handle_ud,
 };
 
+/* What each exit counts as in the vCPU's statistics (stats.c); the rest is "other". */
+static const u8 exit_kinds[SVM_EXIT_NPF + 1] = {
+	[SVM_EXIT_READ_DR0 ... SVM_EXIT_READ_DR7]	= HVX_EXIT_DR,
+	[SVM_EXIT_WRITE_DR0 ... SVM_EXIT_WRITE_DR7]	= HVX_EXIT_DR,
+	[SVM_EXIT_EXCP_BASE + DB_VECTOR]		= HVX_EXIT_EXCEPTION,
+	[SVM_EXIT_EXCP_BASE + AC_VECTOR]		= HVX_EXIT_EXCEPTION,
+	[SVM_EXIT_EXCP_BASE + MC_VECTOR]		= HVX_EXIT_EXCEPTION,
+	[SVM_EXIT_INTR]		= HVX_EXIT_INTR,
+	[SVM_EXIT_NMI]		= HVX_EXIT_EXCEPTION,
+	[SVM_EXIT_VINTR_CODE]	= HVX_EXIT_IRQ_WINDOW,
+	[SVM_EXIT_IRET_CODE]	= HVX_EXIT_NMI_WINDOW,
+	[SVM_EXIT_CPUID]	= HVX_EXIT_CPUID,
+	[SVM_EXIT_HLT]		= HVX_EXIT_HLT,
+	[SVM_EXIT_IOIO]		= HVX_EXIT_IO,
+	[SVM_EXIT_MSR]		= HVX_EXIT_MSR,
+	[SVM_EXIT_VMMCALL]	= HVX_EXIT_HYPERCALL,
+	[SVM_EXIT_XSETBV]	= HVX_EXIT_XSETBV,
+	[SVM_EXIT_NPF]		= HVX_EXIT_TDP_FAULT,
+};
+
 static int handle_exit(struct svm_vcpu *svm)
 {
 	struct vmcb_control *c = &svm->vmcb->control;
@@ -1137,7 +1155,7 @@ static int handle_exit(struct svm_vcpu *svm)
 	 */
 	u32 code = c->exit_code;
 
-	svm->vcpu.stat.exits++;
+	hvx_count_exit(&svm->vcpu, code);
 	if (unlikely(hvx_trace_exits))
 		pr_info_ratelimited("exit %#x info1 %#llx info2 %#llx intinfo %#x rip %#llx cs %#x\n",
 				    code, c->exit_info_1, c->exit_info_2, c->exit_int_info,
@@ -1176,6 +1194,8 @@ const struct hvx_vendor_ops hvx_svm_ops = {
 	.vcpu_size		= sizeof(struct svm_vcpu),
 	.vm_size		= sizeof(struct hvx_vm),
 	.tdp			= &npt_fmt,
+	.exit_kinds		= exit_kinds,
+	.nr_exit_kinds		= ARRAY_SIZE(exit_kinds),
 	.setup			= svm_setup,
 	.unsetup		= svm_unsetup,
 	.cpu_enable		= svm_cpu_enable,

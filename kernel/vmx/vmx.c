@@ -1232,7 +1232,6 @@ static int handle_gp(struct vmx_vcpu *vmx)
 
 static int handle_nothing(struct vmx_vcpu *vmx)
 {
-	vmx->vcpu.stat.intr_exits++;
 	return 1;
 }
 
@@ -1404,7 +1403,6 @@ static int handle_ept_violation(struct vmx_vcpu *vmx)
 	bool write = q & EPT_QUAL_WRITE;
 	int r;
 
-	vmx->vcpu.stat.npf_exits++;
 	r = hvx_vm_map_gpa(vmx->vcpu.vm, gpa, write);
 	if (!r)
 		return 1;
@@ -1461,6 +1459,27 @@ static const vmx_exit_handler exit_handlers[] = {
 };
 
 /*
+ * What each basic exit reason counts as in the vCPU's statistics
+ * (stats.c); the rest is "other". EXCEPTION_NMI covers the host's NMIs too.
+ */
+static const u8 exit_kinds[] = {
+	[EXIT_REASON_EXCEPTION_NMI]	= HVX_EXIT_EXCEPTION,
+	[EXIT_REASON_EXTERNAL_INTERRUPT] = HVX_EXIT_INTR,
+	[EXIT_REASON_INTERRUPT_WINDOW]	= HVX_EXIT_IRQ_WINDOW,
+	[EXIT_REASON_NMI_WINDOW]	= HVX_EXIT_NMI_WINDOW,
+	[EXIT_REASON_CPUID]		= HVX_EXIT_CPUID,
+	[EXIT_REASON_HLT]		= HVX_EXIT_HLT,
+	[EXIT_REASON_VMCALL]		= HVX_EXIT_HYPERCALL,
+	[EXIT_REASON_CR_ACCESS]		= HVX_EXIT_CR,
+	[EXIT_REASON_DR_ACCESS]		= HVX_EXIT_DR,
+	[EXIT_REASON_IO_INSTRUCTION]	= HVX_EXIT_IO,
+	[EXIT_REASON_MSR_READ]		= HVX_EXIT_MSR,
+	[EXIT_REASON_MSR_WRITE]		= HVX_EXIT_MSR,
+	[EXIT_REASON_EPT_VIOLATION]	= HVX_EXIT_TDP_FAULT,
+	[EXIT_REASON_XSETBV]		= HVX_EXIT_XSETBV,
+};
+
+/*
  * After an exit: the injected event was delivered, unless the
  * IDT-vectoring information says the exit cut its delivery short; then it
  * goes back into vcpu->inj (SDM Vol. 3C, 28.2.4). Software interrupts and
@@ -1492,7 +1511,8 @@ static int handle_exit(struct vmx_vcpu *vmx)
 	u32 reason = vmx->exit_reason;
 	u16 basic = reason;
 
-	vmx->vcpu.stat.exits++;
+	/* A failed VMLAUNCH/VMRESUME has no exit reason: "other". */
+	hvx_count_exit(&vmx->vcpu, vmx->entry_failed ? U32_MAX : basic);
 	if (vmx->entry_failed) {
 		u32 err = vmcs_read32(VM_INSTRUCTION_ERROR);
 
@@ -1544,6 +1564,8 @@ const struct hvx_vendor_ops hvx_vmx_ops = {
 	.vcpu_size		= sizeof(struct vmx_vcpu),
 	.vm_size		= sizeof(struct hvx_vm),
 	.tdp			= &ept_fmt,
+	.exit_kinds		= exit_kinds,
+	.nr_exit_kinds		= ARRAY_SIZE(exit_kinds),
 	.setup			= vmx_setup,
 	.unsetup		= vmx_unsetup,
 	.cpu_enable		= vmx_cpu_enable,
