@@ -40,6 +40,7 @@
 #include <asm/fpu/xstate.h>
 
 #include "hvx.h"
+#include "irq/lapic.h"
 
 #define HVX_CPUID_SIGNATURE	"hvxhvxhvxhvx"
 #define HVX_MAX_BASIC_LEAF	0xd
@@ -594,6 +595,10 @@ static int set_cpuid(struct hvx_vcpu *vcpu, struct kvm_cpuid_entry2 *e, u32 nent
 	vcpu->cpuid = e;
 	vcpu->cpuid_nent = nent;
 	vcpu->cpuid_set = true;
+	/* The LAPIC offers x2APIC mode and the TSC-deadline timer only when
+	 * the table does (CPUID.1:ECX[21], [24]), as KVM's does. */
+	hvx_lapic_set_cpuid(vcpu, hvx_guest_cpuid_has(vcpu, 1, 0, CPUID_ECX, 21),
+			    hvx_guest_cpuid_has(vcpu, 1, 0, CPUID_ECX, 24));
 	return 0;
 }
 

@@ -48,6 +48,8 @@ static long check_extension(long cap)
 	case KVM_CAP_X86_MSR_FILTER:
 	case KVM_CAP_SET_BOOT_CPU_ID:
 	case KVM_CAP_MSR_PLATFORM_INFO:
+	case KVM_CAP_SET_TSS_ADDR:		/* accepted, no effect (vm.c) */
+	case KVM_CAP_SET_IDENTITY_MAP_ADDR:
 	case KVM_CAP_MMU_SHADOW_CACHE_CONTROL:	/* stored, no effect (vm.c) */
 	case KVM_CAP_BINARY_STATS_FD:		/* stats.c */
 		return 1;
@@ -440,6 +442,10 @@ static long vm_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
 		return vm_struct_ioctl(vm, ioctl, (void __user *)arg);
 	case KVM_SET_BOOT_CPU_ID:
 		return hvx_vm_set_boot_cpu_id(vm, arg);
+	case KVM_SET_TSS_ADDR:
+		return hvx_vm_set_tss_addr(vm, arg);
+	case KVM_SET_IDENTITY_MAP_ADDR:
+		return hvx_vm_set_identity_map_addr(vm, (const u64 __user *)arg);
 	case KVM_X86_SET_MSR_FILTER:
 		return hvx_vm_set_msr_filter(vm, (void __user *)arg);
 	case KVM_SET_NR_MMU_PAGES:

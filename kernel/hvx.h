@@ -289,6 +289,9 @@ struct hvx_vm {
 	/* KVM_CAP_MSR_PLATFORM_INFO: the guest may read MSR_PLATFORM_INFO
 	 * (true from creation, as in KVM). */
 	bool guest_reads_platform_info;
+	/* KVM_SET_TSS_ADDR, KVM_SET_IDENTITY_MAP_ADDR: kept, unused (vm.c). */
+	u32 tss_addr;
+	u64 identity_map_addr;		/* [l] */
 };
 
 /* main.c */
@@ -323,6 +326,8 @@ int hvx_write_guest(struct hvx_vm *vm, u64 gpa, const void *buf, unsigned int le
 int hvx_vm_get_dirty_log(struct hvx_vm *vm, const struct kvm_dirty_log *log);
 int hvx_vm_set_nr_mmu_pages(struct hvx_vm *vm, unsigned long n);
 unsigned long hvx_vm_get_nr_mmu_pages(struct hvx_vm *vm);
+int hvx_vm_set_tss_addr(struct hvx_vm *vm, unsigned long addr);
+int hvx_vm_set_identity_map_addr(struct hvx_vm *vm, const u64 __user *arg);
 int hvx_vm_set_boot_cpu_id(struct hvx_vm *vm, unsigned long id);
 int hvx_vm_enable_cap(struct hvx_vm *vm, const struct kvm_enable_cap *cap);
 int hvx_vm_check_vcpu_id(struct hvx_vm *vm, unsigned long id);

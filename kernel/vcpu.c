@@ -327,7 +327,14 @@ void hvx_put_guest_state(struct hvx_vcpu *vcpu, struct hvx_host_state *h)
 		hw_breakpoint_restore();
 	if (boot_cpu_has(X86_FEATURE_OSPKE) && rdpkru() != h->pkru)
 		wrpkru(h->pkru);
-	if (h->xcr0_switched)
+	/*
+	 * XSETBV always exits on both backends, so XCR0 is the host's again
+	 * unless hvx switched it. A CPU (or emulator) that failed to intercept
+	 * XSETBV must still not leave the guest's XCR0 to the host: checking
+	 * costs one XGETBV.
+	 */
+	if (h->xcr0_switched ||
+	    (host_xcr0 && xgetbv(XCR_XFEATURE_ENABLED_MASK) != host_xcr0))
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
 }
 

@@ -502,7 +502,37 @@ int hvx_vm_enable_cap(struct hvx_vm *vm, const struct kvm_enable_cap *cap)
 }
 
 /*
- * KVM_SET_BOOT_CPU_ID (api.rst 4.43): which vCPU id starts as the BSP;
+ * KVM_SET_TSS_ADDR (api.rst 4.36) and KVM_SET_IDENTITY_MAP_ADDR (4.40):
+ * KVM needs those guest pages only for real mode on VMX without
+ * unrestricted guest. hvx requires unrestricted guest on VMX and SVM runs
+ * real mode natively, so the addresses are checked as KVM checks them and
+ * kept, with no other effect; VMMs written for KVM call both at start-up.
+ */
+int hvx_vm_set_tss_addr(struct hvx_vm *vm, unsigned long addr)
+{
+	if (addr > (unsigned int)(-3 * PAGE_SIZE))
+		return -EINVAL;
+	WRITE_ONCE(vm->tss_addr, addr);
+	return 0;
+}
+
+int hvx_vm_set_identity_map_addr(struct hvx_vm *vm, const u64 __user *arg)
+{
+	u64 addr;
+	int r = -EINVAL;
+
+	mutex_lock(&vm->lock);
+	if (!vm->nr_vcpus) {
+		r = copy_from_user(&addr, arg, sizeof(addr)) ? -EFAULT : 0;
+		if (!r)
+			vm->identity_map_addr = addr;
+	}
+	mutex_unlock(&vm->lock);
+	return r;
+}
+
+/*
+ * KVM_SET_BOOT_CPU_ID (api.rst 4.41): which vCPU id starts as the BSP;
  * -EBUSY once any vCPU exists, as in KVM.
  */
 int hvx_vm_set_boot_cpu_id(struct hvx_vm *vm, unsigned long id)

@@ -41,7 +41,7 @@ const struct vmtest vm_tests[] = {
 	{ "fpu_state", test_fpu_state, T_COMPARE, "KVM_GET/SET_FPU, XSAVE, XCRS against guest SSE/AVX" },
 	{ "dirty_log", test_dirty_log, T_COMPARE, "KVM_GET_DIRTY_LOG: exactly the pages written since the last log" },
 	{ "dirty_log_io", test_dirty_log_io, T_COMPARE, "pages the hypervisor writes (REP INSB) are logged" },
-	{ "vm_caps", test_vm_caps, T_COMPARE, "KVM_SET/GET_NR_MMU_PAGES, KVM_ENABLE_CAP(KVM_CAP_MAX_VCPU_ID)" },
+	{ "vm_caps", test_vm_caps, T_COMPARE, "KVM_SET/GET_NR_MMU_PAGES, KVM_ENABLE_CAP, TSS/identity-map/boot-CPU ioctls, MSR filter checks" },
 	{ "busy", test_busy, T_HOST, "only one hypervisor holds SVM: -EBUSY" },
 	{ "killed_vmm", test_killed_vmm, T_HOST, "VMM killed mid-run frees everything" },
 };

@@ -203,11 +203,16 @@ static int enable_cap(int vmfd, uint32_t cap, uint32_t flags, uint64_t arg)
  * KVM_SET/GET_NR_MMU_PAGES: KVM's default follows the slots (1 page per 50,
  * at least 64) until user space sets it. KVM_ENABLE_CAP(KVM_CAP_MAX_VCPU_ID):
  * once, before the first vCPU, at most KVM_CHECK_EXTENSION's value.
+ * KVM_SET_TSS_ADDR, KVM_SET_IDENTITY_MAP_ADDR, KVM_SET_BOOT_CPU_ID,
+ * KVM_X86_SET_MSR_FILTER and KVM_CAP_X86_USER_SPACE_MSR: KVM's checks.
  */
 int test_vm_caps(struct t *t)
 {
+	static uint8_t bits[KVM_MSR_FILTER_MAX_BITMAP_SIZE + 8];
+	struct kvm_msr_filter f;
 	struct vmm_vm vm2;
 	struct vmm_vcpu v;
+	uint64_t ident = 0xfeffc000;
 	int vmfd, maxid;
 
 	CHECK_R(vmm_vm_create(&t->vm, t->dev));
@@ -226,6 +231,38 @@ int test_vm_caps(struct t *t)
 	CHECK_R(vmm_add_memory(&t->vm, 1, 1 << 30, 64 << 20, 0, NULL));
 	t_trace(t, "nr_mmu_pages set, then 64 MiB more: %d", xio(vmfd, KVM_GET_NR_MMU_PAGES, NULL));
 
+	EXPECT(xio(vmfd, KVM_SET_TSS_ADDR, (void *)0xfffbd000), 0);
+	EXPECT(xio(vmfd, KVM_SET_TSS_ADDR, (void *)0xfffff000), EINVAL);
+	EXPECT(xio(vmfd, KVM_SET_IDENTITY_MAP_ADDR, &ident), 0);
+	EXPECT(xio(vmfd, KVM_SET_IDENTITY_MAP_ADDR, (void *)8), EFAULT);
+	EXPECT(xio(vmfd, KVM_SET_BOOT_CPU_ID, (void *)1), 0);
+
+	/* MSR filters: bad flags, a range with no access type, a bitmap over
+	 * 0x600 bytes, DEFAULT_DENY with no range, a bad bitmap pointer. */
+	memset(&f, 0, sizeof(f));
+	f.flags = 2;
+	EXPECT(xio(vmfd, KVM_X86_SET_MSR_FILTER, &f), EINVAL);
+	f.flags = KVM_MSR_FILTER_DEFAULT_DENY;
+	EXPECT(xio(vmfd, KVM_X86_SET_MSR_FILTER, &f), EINVAL);
+	f.flags = 0;
+	f.ranges[0] = (struct kvm_msr_filter_range){ .flags = 0, .nmsrs = 8, .base = 0, .bitmap = bits };
+	EXPECT(xio(vmfd, KVM_X86_SET_MSR_FILTER, &f), EINVAL);
+	f.ranges[0].flags = KVM_MSR_FILTER_READ | 4;
+	EXPECT(xio(vmfd, KVM_X86_SET_MSR_FILTER, &f), EINVAL);
+	f.ranges[0].flags = KVM_MSR_FILTER_READ;
+	f.ranges[0].nmsrs = (KVM_MSR_FILTER_MAX_BITMAP_SIZE + 8) * 8;
+	EXPECT(xio(vmfd, KVM_X86_SET_MSR_FILTER, &f), EINVAL);
+	f.ranges[0].nmsrs = 64;
+	f.ranges[0].bitmap = (uint8_t *)8;
+	EXPECT(xio(vmfd, KVM_X86_SET_MSR_FILTER, &f), EFAULT);
+	f.ranges[0].bitmap = bits;
+	f.flags = KVM_MSR_FILTER_DEFAULT_DENY;
+	EXPECT(xio(vmfd, KVM_X86_SET_MSR_FILTER, &f), 0);
+	memset(&f, 0, sizeof(f));
+	EXPECT(xio(vmfd, KVM_X86_SET_MSR_FILTER, &f), 0);	/* no filter */
+	EXPECT(enable_cap(vmfd, KVM_CAP_X86_USER_SPACE_MSR, 0, 8), EINVAL);
+	EXPECT(enable_cap(vmfd, KVM_CAP_X86_USER_SPACE_MSR, 0, KVM_MSR_EXIT_REASON_FILTER), 0);
+
 	EXPECT(enable_cap(vmfd, KVM_CAP_MAX_VCPU_ID, 1, 2), EINVAL);	/* flags */
 	EXPECT(enable_cap(vmfd, 0xffff, 0, 0), EINVAL);			/* unknown cap */
 	EXPECT(enable_cap(vmfd, KVM_CAP_MAX_VCPU_ID, 0, maxid + 1), EINVAL);
@@ -236,6 +273,8 @@ int test_vm_caps(struct t *t)
 	EXPECT(xio(vmfd, KVM_ENABLE_CAP, (void *)8), EFAULT);
 	EXPECT(vmm_vcpu_create(&t->vm, 1, &t->vcpu), 0);
 	t->have_vcpu = true;
+	EXPECT(xio(vmfd, KVM_SET_BOOT_CPU_ID, (void *)0), EBUSY);
+	EXPECT(xio(vmfd, KVM_SET_IDENTITY_MAP_ADDR, &ident), EINVAL);
 
 	/* The first vCPU fixes the default: no change after it. */
 	CHECK_R(vmm_vm_create(&vm2, t->dev));
