@@ -11,9 +11,9 @@ CFLAGS  := -O2 -g -Wall -Wextra -Wno-unused-parameter -std=gnu11 -Ilib -Ikernel
 LDFLAGS := -static -pthread
 
 LIB_SRCS    := $(wildcard lib/*.c)
-HVX_SRCS    := $(wildcard tools/hvx/*.c) $(wildcard tools/hvx/devices/*.c)
+HVX_SRCS    := $(wildcard tools/hvx/*.c) $(wildcard tools/hvx/devices/*.c) $(wildcard tools/hvx/loader/*.c)
 VMTEST_SRCS := $(wildcard tests/vm/*.c)
-BENCH_SRCS  := $(wildcard bench/*.c)
+BENCH_SRCS  := bench/exitcost.c
 GUEST_SRCS  := $(wildcard guests/*.S)
 GUESTS      := $(patsubst guests/%.S,$(B)/guests/%.bin,$(GUEST_SRCS))
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
@@ -28,7 +28,7 @@ module:
 	@test -n "$(KVER)" || { scripts/kver.sh; exit 1; }
 	flock /tmp/hvx-kbuild.lock $(MAKE) -C $(KDIR) M=$(CURDIR)/kernel modules
 
-tools: $(B)/hvx $(B)/hvx-vmtest $(B)/hvx-bench
+tools: $(B)/hvx $(B)/hvx-vmtest $(B)/hvx-bench $(B)/hvx-boottime
 
 guests: $(GUESTS)
 
@@ -40,7 +40,7 @@ $(B)/guests/%.bin: guests/%.S guests/guest.ld
 	ld -T guests/guest.ld -o $(B)/guests/$*.elf $(B)/guests/$*.o
 	objcopy -O binary $(B)/guests/$*.elf $@
 
-$(B)/hvx: $(HVX_SRCS) $(LIB_SRCS) $(wildcard tools/hvx/*.h lib/*.h)
+$(B)/hvx: $(HVX_SRCS) $(LIB_SRCS) $(wildcard tools/hvx/*.h tools/hvx/loader/*.h lib/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itools/hvx -o $@ $(HVX_SRCS) $(LIB_SRCS) $(LDFLAGS)
 
@@ -53,6 +53,11 @@ $(B)/hvx-bench: $(BENCH_SRCS) $(LIB_SRCS) $(GUESTS) tests/vm/guests.S
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/vm -Wa,-I$(B)/guests -o $@ $(BENCH_SRCS) tests/vm/guests.S $(LIB_SRCS) $(LDFLAGS)
 
+# Wall time of a guest's boot, around any command (bench/boottime.c).
+$(B)/hvx-boottime: bench/boottime.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ bench/boottime.c $(LDFLAGS)
+
 # Host-only unit tests: each links the pure code it tests.
 $(B)/tests/unit/test_probe: tests/unit/test_probe.c tools/hvx/probe_eval.c tools/hvx/probe_eval.h
 	@mkdir -p $(dir $@)
@@ -63,10 +68,19 @@ $(B)/tests/unit/test_insn: tests/unit/test_insn.c tests/unit/unit.h kernel/x86/i
 $(B)/tests/unit/test_walk: tests/unit/test_walk.c tests/unit/unit.h kernel/x86/walk.c kernel/x86/walk.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ tests/unit/test_walk.c kernel/x86/walk.c
+# The guest loaders and ACPI tables are pure code over a RAM buffer.
+$(B)/tests/unit/test_loader: tests/unit/test_loader.c tests/unit/unit.h $(wildcard tools/hvx/loader/*.c tools/hvx/loader/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itools/hvx -o $@ tests/unit/test_loader.c $(wildcard tools/hvx/loader/*.c)
 # The APIC rules are header-only (kernel/irq/lapic.h).
 $(B)/tests/unit/test_lapic: tests/unit/test_lapic.c tests/unit/unit.h kernel/irq/lapic.h kernel/irq/irq.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ tests/unit/test_lapic.c
+# The devices of `hvx run` and its console, driven through the port I/O bus.
+DEVICE_SRCS := $(wildcard tools/hvx/devices/*.c) tools/hvx/console.c
+$(B)/tests/unit/test_devices: tests/unit/test_devices.c tests/unit/unit.h $(DEVICE_SRCS) $(wildcard tools/hvx/devices/*.h) tools/hvx/console.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itools/hvx -o $@ tests/unit/test_devices.c $(DEVICE_SRCS) -pthread
 $(B)/tests/unit/%: tests/unit/%.c $(LIB_SRCS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itools/hvx -o $@ $< $(LIB_SRCS)

@@ -236,6 +236,8 @@ static ssize_t stats_read(const struct stats_layout *l, const char *id,
 	size_t done = 0;
 	unsigned int i;
 
+	if (p < 0)		/* the VFS refuses these already */
+		return -EINVAL;
 	if (p >= h->data_offset + h->num_desc * sizeof(u64))
 		return 0;
 	for (i = 0; i < h->num_desc; i++)

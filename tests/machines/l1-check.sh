@@ -74,6 +74,10 @@ done
 st_run_kvm
 st_report
 
+# The Linux guest booted by `hvx run`, 1 and 2 vCPUs, on both (l1-linux.sh).
+. /hvx/l1-linux.sh
+linux_all
+
 # The module must unload once every VM is gone (kvm holds no hvx state).
 if rmmod hvx; then result ok unload-hvx; else result FAIL unload-hvx; fi
 log_scan

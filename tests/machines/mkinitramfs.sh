@@ -31,10 +31,13 @@ touch "$root/lib/modules/$kver/modules.builtin.modinfo"
 depmod -b "$root" "$kver"
 
 cp "$top/kernel/hvx.ko" "$root/hvx/"
-for f in hvx hvx-vmtest hvx-bench; do
+for f in hvx hvx-vmtest hvx-bench hvx-boottime; do
 	[ -f "$top/build/$f" ] && cp "$top/build/$f" "$root/bin/"
 done
 cp -r "$top/build/guests" "$root/hvx/guests"
+# The Linux guest of `hvx run`: this very kernel, and its busybox initramfs.
+cp "/boot/vmlinuz-$kver" "$root/hvx/vmlinuz"
+"$top/tests/guest-linux/mkinitrd.sh" "$root/hvx/guest-linux.gz"
 cp "$top"/tests/machines/l1-*.sh "$root/hvx/"
 cp "$top/tests/machines/l1-init.sh" "$root/init"
 # KVM's selftests: only the listed ones (each is a static binary of about

@@ -11,7 +11,7 @@ if [ -z "${HVX_EMU_LOCKED:-}" ]; then
 fi
 top=$(cd "$(dirname "$0")/../.." && pwd)
 job=check
-case ${1:-} in --bench) job=bench ;; --demo) job=demo ;; --debug) job=debug ;; --selftests) job=selftests ;; esac
+case ${1:-} in --bench) job=bench ;; --demo) job=demo ;; --debug) job=debug ;; --selftests) job=selftests ;; --linux) job=linux ;; esac
 extra=${2:+hvx.test=$2}
 kver=$("$top/scripts/kver.sh")
 out="$top/build/l1"

@@ -5,9 +5,10 @@
 #   report.sh MACHINE JOB LOG
 m=$1 job=$2 log=$3
 case $job in
-check|selftests)
+check|selftests|linux)
 	# KVM's selftests, test by test on hvx and on KVM (l1-selftests.sh).
 	grep -E '^SELFTEST ' "$log" | sed "s/^SELFTEST /$m: selftests: /"
+	grep -E '^LINUX ' "$log" | sed "s/^LINUX /$m: linux: /"
 	grep -E '^RESULT ' "$log" | sed "s/^RESULT /$m: /"
 	pass=$(grep -c '^RESULT ok ' "$log")
 	fail=$(grep -c '^RESULT FAIL ' "$log")

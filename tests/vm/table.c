@@ -42,6 +42,8 @@ const struct vmtest vm_tests[] = {
 	{ "dirty_log", test_dirty_log, T_COMPARE, "KVM_GET_DIRTY_LOG: exactly the pages written since the last log" },
 	{ "dirty_log_io", test_dirty_log_io, T_COMPARE, "pages the hypervisor writes (REP INSB) are logged" },
 	{ "vm_caps", test_vm_caps, T_COMPARE, "KVM_SET/GET_NR_MMU_PAGES, KVM_ENABLE_CAP, TSS/identity-map/boot-CPU ioctls, MSR filter checks" },
+	{ "stats", test_stats, T_COMPARE, "KVM_GET_STATS_FD: layout, ids, io_exits/halt_exits counted exactly" },
+	{ "stats_irq", test_stats_irq, T_COMPARE, "stats with the irqchip: irq_injections, halt_exits, halt_wakeup" },
 	{ "busy", test_busy, T_HOST, "only one hypervisor holds SVM: -EBUSY" },
 	{ "killed_vmm", test_killed_vmm, T_HOST, "VMM killed mid-run frees everything" },
 };

@@ -149,6 +149,9 @@ int test_smp_concurrent(struct t *t);
 int test_dirty_log(struct t *t);
 int test_dirty_log_io(struct t *t);
 int test_vm_caps(struct t *t);
+/* Binary statistics, KVM_GET_STATS_FD (tests_stats.c). */
+int test_stats(struct t *t);
+int test_stats_irq(struct t *t);
 
 extern const struct vmtest vm_tests[];
 extern const int vm_ntests;

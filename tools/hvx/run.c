@@ -1,47 +1,110 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hvx run: load a guest and run it on /dev/hvx (or /dev/kvm) with the
- * devices of devices/. This first version loads flat binaries and starts
- * them in real mode at CS:IP = 0:load address.
+ * hvx run: load a guest and run it on /dev/hvx (or /dev/kvm).
  *
- * Process exit status, one per way a guest ends:
+ * The machine, in the shape of kvmtool's and Firecracker's: guest RAM from
+ * 0, the interrupt controllers and the PIT in the kernel
+ * (KVM_CREATE_IRQCHIP, KVM_CREATE_PIT2), the legacy devices of devices/
+ * in user space, ACPI tables that describe them (loader/acpi.c), one
+ * thread per vCPU. A flat binary gets the bare machine instead: no
+ * irqchip, so that its HLT comes back to us and ends the run.
+ *
+ * Process exit status, one per way a guest ends (docs/run.md):
+ *   0              the guest powered off (ACPI S5)
  *   (v << 1) | 1   the guest wrote v to the debug-exit port 0xf4
- *   0              the guest halted (HLT)
  *   2              triple fault (KVM_EXIT_SHUTDOWN)
  *   4              the hypervisor could not run it (FAIL_ENTRY, INTERNAL_ERROR, ...)
- *   6              hvx could not set up the VM
+ *   6              hvx could not set up the VM (bad image, no device, ...)
+ *   8              the guest reset the machine (0xcf9, i8042, ACPI reset)
+ *   10             the guest halted for good: HLT on the bare machine, or
+ *                  every vCPU halted with interrupts off
+ *   12             the user quit from the console (Ctrl-A x)
  *   64             usage error
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <sys/ioctl.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "vmm.h"
+#include "stats.h"
 #include "cmds.h"
+#include "console.h"
 #include "devices/devices.h"
+#include "loader/loader.h"
 
-enum { EXIT_HALT = 0, EXIT_TRIPLE = 2, EXIT_HV_ERROR = 4, EXIT_SETUP = 6, EXIT_USAGE = 64 };
+enum {
+	EXIT_POWEROFF = 0, EXIT_TRIPLE = 2, EXIT_HV_ERROR = 4, EXIT_SETUP = 6,
+	EXIT_RESET = 8, EXIT_HALT = 10, EXIT_QUIT = 12, EXIT_USAGE = 64,
+};
+
+#define MAX_CPUS	HVX_ACPI_MAX_CPUS
+/* Where KVM's users put the VMX real-mode helper pages (QEMU's choice). */
+#define TSS_ADDR	0xfffbd000UL
+#define IDENT_ADDR	0xfffbc000ULL
 
 struct run_opts {
 	const char *device;
 	const char *kernel;
+	const char *initrd;
+	const char *cmdline;
 	unsigned long mem_mb;
+	unsigned int cpus;
 	unsigned long load;
 	bool verbose;
+	bool stats;
+};
+
+struct vm_run;
+
+struct vcpu_thread {
+	struct vm_run *r;
+	struct vmm_vcpu vcpu;
+	int index;
+	pthread_t thread;
+	bool started;
+	/* Seen by the last look (watch_halt): halted with interrupts off, or
+	 * never started by INIT/SIPI. */
+	atomic_bool dead;
+	atomic_bool look;	/* watch_halt asked for a look */
+};
+
+struct vm_run {
+	const struct run_opts *o;
+	struct vmm_vm vm;
+	struct hvx_machine m;
+	bool irqchip;		/* bzImage and multiboot: the full machine */
+	unsigned int ncpus;
+	struct vcpu_thread t[MAX_CPUS];
+	pthread_mutex_t err_lock;
+	char err[256];		/* why the hypervisor failed, printed once */
 };
 
 static int usage(FILE *f)
 {
 	fprintf(f,
 		"usage: hvx run [OPTIONS] --kernel FILE\n"
-		"  --kernel FILE     flat binary to load\n"
+		"  --kernel FILE     Linux bzImage, multiboot (v1) ELF kernel, or flat binary\n"
+		"  --initrd FILE     initial ramdisk (bzImage) or module (multiboot)\n"
+		"  --cmdline TEXT    kernel command line\n"
 		"  --device PATH     /dev/hvx (default) or /dev/kvm\n"
-		"  --mem MB          guest memory in MiB (default 16)\n"
-		"  --load ADDR       load and entry address (default 0x8000; real mode)\n"
-		"  -v, --verbose     say how the guest ended\n");
+		"  --mem MB          guest memory in MiB (default 256; flat: 16)\n"
+		"  --cpus N          vCPUs (default 1, at most %d)\n"
+		"  --load ADDR       flat binary: load and entry address (default 0x8000; real mode)\n"
+		"  --stats           at the end, print the exit counters (kvm_stat's names)\n"
+		"  -v, --verbose     say how the guest ended\n"
+		"On a terminal the console is raw: Ctrl-A x quits, Ctrl-A h lists the keys.\n",
+		MAX_CPUS);
 	return f == stdout ? 0 : EXIT_USAGE;
 }
 
@@ -49,26 +112,42 @@ static int parse(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "kernel", required_argument, NULL, 'k' },
+		{ "initrd", required_argument, NULL, 'i' },
+		{ "cmdline", required_argument, NULL, 'c' },
+		{ "append", required_argument, NULL, 'c' },
 		{ "device", required_argument, NULL, 'd' },
 		{ "mem", required_argument, NULL, 'm' },
+		{ "cpus", required_argument, NULL, 'n' },
 		{ "load", required_argument, NULL, 'l' },
+		{ "stats", no_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
+	unsigned long v;
 	char *end;
 	int c;
 
-	*o = (struct run_opts){ .device = "/dev/hvx", .mem_mb = 16, .load = 0x8000 };
-	while ((c = getopt_long(argc, argv, "k:d:m:l:vh", longopts, NULL)) != -1) {
+	*o = (struct run_opts){ .device = "/dev/hvx", .cpus = 1, .load = 0x8000 };
+	while ((c = getopt_long(argc, argv, "k:i:c:d:m:n:l:svh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k': o->kernel = optarg; break;
+		case 'i': o->initrd = optarg; break;
+		case 'c': o->cmdline = optarg; break;
 		case 'd': o->device = optarg; break;
 		case 'v': o->verbose = true; break;
+		case 's': o->stats = true; break;
 		case 'm':
 			o->mem_mb = strtoul(optarg, &end, 0);
-			if (*end || !o->mem_mb || o->mem_mb > 65536)
-				return fprintf(stderr, "hvx run: bad --mem '%s'\n", optarg), -1;
+			if (*end || !o->mem_mb || o->mem_mb > (HVX_RAM_MAX >> 20))
+				return fprintf(stderr, "hvx run: --mem must be 1 to %llu (MiB)\n",
+					       HVX_RAM_MAX >> 20), -1;
+			break;
+		case 'n':
+			v = strtoul(optarg, &end, 0);
+			if (*end || !v || v > MAX_CPUS)
+				return fprintf(stderr, "hvx run: --cpus must be 1 to %d\n", MAX_CPUS), -1;
+			o->cpus = v;
 			break;
 		case 'l':
 			o->load = strtoul(optarg, &end, 0);
@@ -86,26 +165,33 @@ static int parse(int argc, char **argv, struct run_opts *o)
 	return 0;
 }
 
-/* Read the whole image, refusing one that cannot fit before any VM exists. */
-static void *read_image(const struct run_opts *o, size_t *len)
+/* A whole file, refused when larger than max (it could not fit anyway). */
+static void *read_file(const char *path, size_t max, size_t *len)
 {
-	FILE *f = fopen(o->kernel, "rb");
+	FILE *f = fopen(path, "rb");
 	struct stat st;
 	void *buf;
 
 	if (!f || fstat(fileno(f), &st)) {
-		fprintf(stderr, "hvx run: %s: %s\n", o->kernel, strerror(errno));
+		fprintf(stderr, "hvx run: %s: %s\n", path, strerror(errno));
+		if (f)
+			fclose(f);
 		return NULL;
 	}
-	if (!st.st_size || (unsigned long)st.st_size > (o->mem_mb << 20) - o->load) {
-		fprintf(stderr, "hvx run: %s: %lld bytes do not fit at %#lx in %lu MiB\n",
-			o->kernel, (long long)st.st_size, o->load, o->mem_mb);
+	if (!S_ISREG(st.st_mode) || !st.st_size) {
+		fprintf(stderr, "hvx run: %s: not a regular, non-empty file\n", path);
+		fclose(f);
+		return NULL;
+	}
+	if ((unsigned long long)st.st_size > max) {
+		fprintf(stderr, "hvx run: %s: %lld bytes cannot fit in %zu MiB of guest memory\n",
+			path, (long long)st.st_size, max >> 20);
 		fclose(f);
 		return NULL;
 	}
 	buf = malloc(st.st_size);
 	if (!buf || fread(buf, 1, st.st_size, f) != (size_t)st.st_size) {
-		fprintf(stderr, "hvx run: %s: short read\n", o->kernel);
+		fprintf(stderr, "hvx run: %s: short read\n", path);
 		free(buf);
 		buf = NULL;
 	}
@@ -114,104 +200,461 @@ static void *read_image(const struct run_opts *o, size_t *len)
 	return buf;
 }
 
-static int handle_io(struct hvx_machine *m, struct vmm_vcpu *vcpu)
+/* ---- the machine's callbacks ---- */
+
+static void machine_set_irq(struct hvx_machine *m, unsigned int irq, int level)
 {
-	struct kvm_run *run = vcpu->run;
-	uint8_t *data = vmm_io_data(vcpu);
-	const struct hvx_device *dev = hvx_device_at(run->io.port);
-	bool in = run->io.direction == KVM_EXIT_IO_IN;
+	struct vm_run *r = m->cfg.opaque;
+
+	vmm_irq_line(&r->vm, irq, level);
+}
+
+/* The guest ended: every vCPU thread leaves KVM_RUN and stops. */
+static void machine_on_end(struct hvx_machine *m)
+{
+	struct vm_run *r = m->cfg.opaque;
+	unsigned int i;
+
+	for (i = 0; i < r->ncpus; i++) {
+		r->t[i].vcpu.run->immediate_exit = 1;
+		if (r->t[i].started)
+			pthread_kill(r->t[i].thread, SIGUSR1);
+	}
+}
+
+static void hv_error(struct vm_run *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void hv_error(struct vm_run *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&r->err_lock);
+	if (!r->err[0]) {
+		va_start(ap, fmt);
+		vsnprintf(r->err, sizeof(r->err), fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&r->err_lock);
+	hvx_machine_end(&r->m, HVX_END_ERROR, EXIT_HV_ERROR);
+}
+
+/* ---- vCPU threads ---- */
+
+/* A look asked for by watch_halt: is this vCPU out of the game for good? */
+static void look_at_self(struct vcpu_thread *t)
+{
+	uint32_t mp = 0;
+
+	if (!atomic_exchange(&t->look, false))
+		return;
+	if (vmm_get_mp_state(&t->vcpu, &mp))
+		return;
+	atomic_store(&t->dead, mp == KVM_MP_STATE_UNINITIALIZED ||
+		     (mp == KVM_MP_STATE_HALTED && !t->vcpu.run->if_flag));
+}
+
+static void *vcpu_main(void *arg)
+{
+	struct vcpu_thread *t = arg;
+	struct vm_run *r = t->r;
+	struct kvm_run *run = t->vcpu.run;
+	int e;
+
+	while (hvx_machine_ended(&r->m, NULL) == HVX_END_NONE) {
+		e = vmm_run(&t->vcpu);
+		if (e == -EINTR || e == -EAGAIN) {	/* a kick, or an AP just got INIT */
+			look_at_self(t);
+			continue;
+		}
+		atomic_store(&t->dead, false);
+		if (e) {
+			hv_error(r, "vCPU %d: KVM_RUN: %s", t->index, strerror(-e));
+			break;
+		}
+		switch (run->exit_reason) {
+		case KVM_EXIT_IO:
+			hvx_machine_pio(&r->m, run->io.port, run->io.direction == KVM_EXIT_IO_IN,
+					vmm_io_data(&t->vcpu), run->io.size, run->io.count);
+			break;
+		case KVM_EXIT_MMIO:
+			hvx_machine_mmio(&r->m, run->mmio.phys_addr, run->mmio.is_write,
+					 run->mmio.data, run->mmio.len);
+			break;
+		case KVM_EXIT_HLT:	/* only on the bare machine (no irqchip) */
+			hvx_machine_end(&r->m, HVX_END_HALT, EXIT_HALT);
+			break;
+		case KVM_EXIT_SHUTDOWN:
+			hvx_machine_end(&r->m, HVX_END_TRIPLE_FAULT, EXIT_TRIPLE);
+			break;
+		case KVM_EXIT_SYSTEM_EVENT:
+			if (run->system_event.type == KVM_SYSTEM_EVENT_RESET)
+				hvx_machine_end(&r->m, HVX_END_RESET, EXIT_RESET);
+			else
+				hvx_machine_end(&r->m, HVX_END_POWEROFF, EXIT_POWEROFF);
+			break;
+		case KVM_EXIT_FAIL_ENTRY:
+			hv_error(r, "vCPU %d: entry failed, hardware reason %#llx", t->index,
+				 (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+			break;
+		case KVM_EXIT_INTERNAL_ERROR:
+			hv_error(r, "vCPU %d: internal error, suberror %u, data %#llx %#llx",
+				 t->index, run->internal.suberror,
+				 (unsigned long long)(run->internal.ndata > 0 ? run->internal.data[0] : 0),
+				 (unsigned long long)(run->internal.ndata > 1 ? run->internal.data[1] : 0));
+			break;
+		default:
+			hv_error(r, "vCPU %d: unhandled exit %s (%u)", t->index,
+				 vmm_exit_name(run->exit_reason), run->exit_reason);
+			break;
+		}
+	}
+	return NULL;
+}
+
+static void on_sigusr1(int sig)
+{
+	(void)sig;	/* only there to make KVM_RUN return -EINTR */
+}
+
+/* SIGINT/SIGTERM: end the run as a quit, so the usual clean-up happens. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+	hvx_console_restore_tty();
+}
+
+/*
+ * The main thread's watch while the vCPUs run: SIGINT/SIGTERM end the
+ * run. With the irqchip in the kernel a HLT never comes back to user space:
+ * a guest that halts every vCPU with interrupts off (Linux's `halt`) would
+ * sleep forever. Once a second each vCPU thread is kicked and looks at its
+ * own MP state; when all have been dead for two looks in a row, the run
+ * ends with EXIT_HALT.
+ */
+static void watch(struct vm_run *r)
+{
+	struct timespec tick = { .tv_sec = 1 };
+	unsigned int i, dead_looks = 0;
+
+	while (hvx_machine_ended(&r->m, NULL) == HVX_END_NONE) {
+		bool all = true;
+
+		nanosleep(&tick, NULL);
+		if (stop_signal) {
+			fprintf(stderr, "hvx run: stopped by signal %d\n", (int)stop_signal);
+			hvx_machine_end(&r->m, HVX_END_QUIT, EXIT_QUIT);
+			break;
+		}
+		if (!r->irqchip)
+			continue;
+		for (i = 0; i < r->ncpus; i++)
+			all &= atomic_load(&r->t[i].dead);
+		dead_looks = all ? dead_looks + 1 : 0;
+		if (dead_looks >= 2) {
+			hvx_machine_end(&r->m, HVX_END_HALT, EXIT_HALT);
+			break;
+		}
+		for (i = 0; i < r->ncpus; i++) {
+			atomic_store(&r->t[i].look, true);
+			pthread_kill(r->t[i].thread, SIGUSR1);
+		}
+	}
+}
+
+/* ---- set-up ---- */
+
+/*
+ * The CPUID table each vCPU gets: everything the hypervisor supports
+ * (KVM_GET_SUPPORTED_CPUID), with this vCPU's APIC id where CPUID reports
+ * it (leaf 1 EBX[31:24]; leaves 0xB and 0x1F EDX), the logical
+ * processor count of leaf 1 set to the vCPU count, and the hypervisor bit
+ * (leaf 1 ECX[31]), which KVM's supported table leaves out.
+ */
+static int set_cpuid(struct vm_run *r, struct kvm_cpuid2 *sup, struct vmm_vcpu *v, int id)
+{
+	struct kvm_cpuid_entry2 *e;
 	uint32_t i;
 
-	for (i = 0; i < run->io.count; i++, data += run->io.size) {
-		if (dev)
-			dev->io(m, run->io.port, in, data, run->io.size);
-		else if (in)	/* nothing there: the bus floats high */
-			memset(data, 0xff, run->io.size);
+	for (i = 0; i < sup->nent; i++) {
+		e = &sup->entries[i];
+		if (e->function == 1) {
+			e->ebx = (e->ebx & 0x0000ffff) | ((uint32_t)id << 24) | (r->ncpus << 16);
+			e->ecx |= 1u << 31;	/* "hypervisor": KVM leaves it to the VMM */
+			if (r->ncpus > 1)
+				e->edx |= 1u << 28;	/* HTT: EBX[23:16] is valid */
+		} else if (e->function == 0xb || e->function == 0x1f) {
+			e->edx = id;
+		}
+	}
+	return vmm_set_cpuid2(v, sup);
+}
+
+static int setup_vm(struct vm_run *r, void *ram, uint64_t ram_size, const struct hvx_boot *boot)
+{
+	const struct run_opts *o = r->o;
+	struct kvm_cpuid2 *sup = NULL;
+	unsigned int i;
+	int e;
+
+	e = vmm_vm_create(&r->vm, o->device);
+	if (e) {
+		fprintf(stderr, "hvx run: cannot create a VM on %s: %s\n", o->device, strerror(-e));
+		return -1;
+	}
+	if (r->irqchip) {
+		/* What VMMs written for KVM do at start (QEMU, kvmtool). */
+		if ((e = -(ioctl(r->vm.vm_fd, KVM_SET_TSS_ADDR, TSS_ADDR) < 0 ? errno : 0)) ||
+		    (e = -(ioctl(r->vm.vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &(uint64_t){ IDENT_ADDR }) < 0 ?
+			   errno : 0)) ||
+		    (e = vmm_create_irqchip(&r->vm)) ||
+		    (e = vmm_create_pit2(&r->vm, KVM_PIT_SPEAKER_DUMMY))) {
+			fprintf(stderr, "hvx run: setting up the interrupt controllers: %s\n",
+				strerror(-e));
+			return -1;
+		}
+	}
+	e = vmm_set_region(&r->vm, 0, 0, 0, ram_size, ram);
+	if (e) {
+		fprintf(stderr, "hvx run: guest memory: %s\n", strerror(-e));
+		return -1;
+	}
+	e = vmm_get_supported_cpuid(&r->vm, &sup);
+	for (i = 0; !e && i < r->ncpus; i++) {
+		e = vmm_vcpu_create(&r->vm, i, &r->t[i].vcpu);
+		if (!e)
+			e = set_cpuid(r, sup, &r->t[i].vcpu, i);
+	}
+	free(sup);
+	if (!e)
+		e = vmm_set_sregs(&r->t[0].vcpu, &boot->sregs);
+	if (!e)
+		e = vmm_set_regs(&r->t[0].vcpu, &boot->regs);
+	if (e) {
+		fprintf(stderr, "hvx run: setting up the vCPUs: %s\n", strerror(-e));
+		return -1;
 	}
 	return 0;
 }
 
-static int run_loop(const struct run_opts *o, struct vmm_vcpu *vcpu)
+/* -v: where each vCPU stopped, for a guest that went wrong. */
+static void print_where(struct vcpu_thread *t, unsigned int i)
 {
-	struct hvx_machine m = { 0 };
-	struct kvm_run *run = vcpu->run;
-	int r;
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+	uint32_t mp = 0;
 
-	for (;;) {
-		r = vmm_run(vcpu);
-		if (r == -EINTR)
-			continue;
-		if (r) {
-			fprintf(stderr, "hvx run: KVM_RUN: %s\n", strerror(-r));
-			return EXIT_HV_ERROR;
+	if (vmm_get_regs(&t->vcpu, &regs) || vmm_get_sregs(&t->vcpu, &sregs))
+		return;
+	vmm_get_mp_state(&t->vcpu, &mp);
+	fprintf(stderr, "hvx run: vCPU %u: mp_state %u rip %#llx rsp %#llx rflags %#llx cr0 %#llx "
+		"cr3 %#llx cr4 %#llx efer %#llx cs %#x\n", i, mp,
+		(unsigned long long)regs.rip, (unsigned long long)regs.rsp,
+		(unsigned long long)regs.rflags, (unsigned long long)sregs.cr0,
+		(unsigned long long)sregs.cr3, (unsigned long long)sregs.cr4,
+		(unsigned long long)sregs.efer, sregs.cs.selector);
+}
+
+static int end_status(struct vm_run *r)
+{
+	int status = EXIT_HV_ERROR;
+	enum hvx_end why = hvx_machine_ended(&r->m, &status);
+
+	switch (why) {
+	case HVX_END_POWEROFF: status = EXIT_POWEROFF; break;
+	case HVX_END_RESET: status = EXIT_RESET; break;
+	case HVX_END_HALT: status = EXIT_HALT; break;
+	case HVX_END_TRIPLE_FAULT:
+		fprintf(stderr, "hvx run: guest triple-faulted (shutdown)\n");
+		status = EXIT_TRIPLE;
+		break;
+	case HVX_END_QUIT: status = EXIT_QUIT; break;
+	case HVX_END_DEBUG_EXIT: break;	/* status as the device computed it */
+	case HVX_END_ERROR:
+	default:
+		fprintf(stderr, "hvx run: %s\n", r->err[0] ? r->err : "the hypervisor failed");
+		status = EXIT_HV_ERROR;
+		break;
+	}
+	if (r->o->verbose)
+		fprintf(stderr, "hvx run: guest ended: %s, exit status %d\n", hvx_end_name(why), status);
+	return status;
+}
+
+/*
+ * --stats: the vCPUs' counters (KVM_GET_STATS_FD), summed, in the shape of
+ * kvm_stat's table: every non-zero cumulative counter, largest first,
+ * with its share of "exits" for the exit counters.
+ */
+struct stat_sum {
+	const char *name;
+	uint64_t total;
+};
+
+static int by_total(const void *a, const void *b)
+{
+	const struct stat_sum *x = a, *y = b;
+
+	return x->total < y->total ? 1 : x->total > y->total ? -1 : strcmp(x->name, y->name);
+}
+
+static void print_stats(struct vm_run *r)
+{
+	struct vmm_stats s[MAX_CPUS];
+	struct stat_sum *sum = NULL;
+	uint64_t exits = 0;
+	int i, j, n = 0, opened = 0;
+
+	for (i = 0; i < (int)r->ncpus; i++) {
+		if (vmm_stats_open(&s[i], r->t[i].vcpu.fd) || vmm_stats_read(&s[i])) {
+			fprintf(stderr, "hvx run: no statistics from %s\n", r->o->device);
+			break;
 		}
-		switch (run->exit_reason) {
-		case KVM_EXIT_IO:
-			handle_io(&m, vcpu);
-			if (m.exit_requested) {
-				if (o->verbose)
-					fprintf(stderr, "hvx run: guest exited through debug-exit, status %d\n",
-						m.exit_status);
-				return m.exit_status;
+		opened++;
+	}
+	if (opened == (int)r->ncpus && (sum = calloc(s[0].n, sizeof(*sum)))) {
+		for (j = 0; j < s[0].n; j++) {
+			uint32_t type = s[0].stat[j].flags & KVM_STATS_TYPE_MASK;
+			uint64_t v = 0;
+
+			if (type != KVM_STATS_TYPE_CUMULATIVE || s[0].stat[j].size != 1)
+				continue;
+			for (i = 0; i < opened; i++) {
+				const struct vmm_stat *x = vmm_stats_find(&s[i], s[0].stat[j].name);
+
+				if (x)
+					v += x->value;
 			}
-			break;
-		case KVM_EXIT_MMIO:
-			if (!run->mmio.is_write)	/* no MMIO device: reads float high */
-				memset(run->mmio.data, 0xff, run->mmio.len);
-			break;
-		case KVM_EXIT_HLT:
-			if (o->verbose)
-				fprintf(stderr, "hvx run: guest halted\n");
-			return EXIT_HALT;
-		case KVM_EXIT_SHUTDOWN:
-			fprintf(stderr, "hvx run: guest triple-faulted (shutdown)\n");
-			return EXIT_TRIPLE;
-		case KVM_EXIT_FAIL_ENTRY:
-			fprintf(stderr, "hvx run: entry failed, hardware reason %#llx\n",
-				(unsigned long long)run->fail_entry.hardware_entry_failure_reason);
-			return EXIT_HV_ERROR;
-		default:
-			fprintf(stderr, "hvx run: unhandled exit %s (%u)\n",
-				vmm_exit_name(run->exit_reason), run->exit_reason);
-			return EXIT_HV_ERROR;
+			if (!strcmp(s[0].stat[j].name, "exits"))
+				exits = v;
+			if (v)
+				sum[n++] = (struct stat_sum){ s[0].stat[j].name, v };
+		}
+		qsort(sum, n, sizeof(*sum), by_total);
+		fprintf(stderr, "hvx run: counters of %u vCPU%s on %s (%s)\n %-28s %12s %7s\n",
+			r->ncpus, r->ncpus > 1 ? "s" : "", r->o->device, s[0].id, "Event", "Total",
+			"%Total");
+		for (j = 0; j < n; j++) {
+			bool is_exit = strstr(sum[j].name, "exit") && strcmp(sum[j].name, "exits");
+
+			if (is_exit && exits)
+				fprintf(stderr, " %-28s %12llu %6.1f%%\n", sum[j].name,
+					(unsigned long long)sum[j].total, 100.0 * sum[j].total / exits);
+			else
+				fprintf(stderr, " %-28s %12llu\n", sum[j].name,
+					(unsigned long long)sum[j].total);
 		}
 	}
+	free(sum);
+	for (i = 0; i < opened; i++)
+		vmm_stats_close(&s[i]);
 }
 
 int cmd_run(int argc, char **argv)
 {
+	static struct vm_run r;
+	struct hvx_boot_cfg cfg = { 0 };
+	struct hvx_machine_config mc = { 0 };
+	struct hvx_console *con = NULL;
+	struct sigaction sa = { .sa_handler = on_sigusr1 };
 	struct run_opts o;
-	struct vmm_vm vm;
-	struct vmm_vcpu vcpu;
-	size_t len = 0;
-	void *img;
-	int r;
+	struct hvx_boot boot;
+	struct hvx_ram ram;
+	char err[256];
+	void *kernel, *initrd = NULL;
+	size_t klen = 0, ilen = 0;
+	unsigned int i;
+	int status;
 
 	if (parse(argc, argv, &o))
 		return usage(stderr);
-	img = read_image(&o, &len);
-	if (!img)
+	memset(&r, 0, sizeof(r));
+	r.o = &o;
+	pthread_mutex_init(&r.err_lock, NULL);
+
+	/* Everything about the images is checked before any VM exists. */
+	kernel = read_file(o.kernel, HVX_RAM_MAX, &klen);
+	if (!kernel)
 		return EXIT_SETUP;
-	r = vmm_vm_create(&vm, o.device);
-	if (r) {
-		fprintf(stderr, "hvx run: cannot create a VM on %s: %s\n", o.device, strerror(-r));
-		return EXIT_SETUP;
-	}
-	r = vmm_add_memory(&vm, 0, 0, o.mem_mb << 20, 0, NULL);
-	if (!r)
-		r = vmm_load(&vm, o.load, img, len);
-	if (!r)
-		r = vmm_vcpu_create(&vm, 0, &vcpu);
-	if (!r)
-		r = vmm_setup_real_mode(&vcpu, o.load);
-	free(img);
-	if (r) {
-		fprintf(stderr, "hvx run: setting up the VM: %s\n", strerror(-r));
-		vmm_vm_destroy(&vm);
+	r.irqchip = hvx_image_detect(kernel, klen) != HVX_IMAGE_FLAT;
+	if (!o.mem_mb)
+		o.mem_mb = r.irqchip ? 256 : 16;
+	if (!r.irqchip && o.cpus > 1) {
+		fprintf(stderr, "hvx run: %s is a flat binary: it runs on one vCPU\n", o.kernel);
 		return EXIT_SETUP;
 	}
-	r = run_loop(&o, &vcpu);
-	vmm_vcpu_destroy(&vcpu);
-	vmm_vm_destroy(&vm);
-	return r;
+	if (o.initrd && !(initrd = read_file(o.initrd, o.mem_mb << 20, &ilen)))
+		return EXIT_SETUP;
+	ram.size = o.mem_mb << 20;
+	ram.base = mmap(NULL, ram.size, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (ram.base == MAP_FAILED) {
+		fprintf(stderr, "hvx run: cannot map %lu MiB of guest memory: %s\n", o.mem_mb,
+			strerror(errno));
+		return EXIT_SETUP;
+	}
+	cfg = (struct hvx_boot_cfg){
+		.kernel = kernel, .kernel_len = klen, .initrd = initrd, .initrd_len = ilen,
+		.cmdline = o.cmdline, .ncpus = o.cpus, .flat_load = o.load,
+	};
+	if (hvx_load_image(&ram, &cfg, &boot, err, sizeof(err))) {
+		fprintf(stderr, "hvx run: %s: %s\n", o.kernel, err);
+		return EXIT_SETUP;
+	}
+	free(kernel);
+	free(initrd);
+	if (o.verbose)
+		fprintf(stderr, "hvx run: %s loaded as %s, %lu MiB, %u vCPU%s, on %s\n", o.kernel,
+			boot.kind, o.mem_mb, o.cpus, o.cpus > 1 ? "s" : "", o.device);
+
+	r.ncpus = o.cpus;
+	for (i = 0; i < r.ncpus; i++)
+		r.t[i] = (struct vcpu_thread){ .r = &r, .index = i };
+	if (setup_vm(&r, ram.base, ram.size, &boot)) {
+		vmm_vm_destroy(&r.vm);
+		return EXIT_SETUP;
+	}
+	mc = (struct hvx_machine_config){
+		.ncpus = r.ncpus, .ram_size = ram.size, .serial_out_fd = STDOUT_FILENO,
+		.set_irq = r.irqchip ? machine_set_irq : NULL, .on_end = machine_on_end,
+		.opaque = &r,
+	};
+	if (hvx_machine_init(&r.m, &mc)) {
+		fprintf(stderr, "hvx run: cannot set up the devices\n");
+		return EXIT_SETUP;
+	}
+	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART: KVM_RUN must return */
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (hvx_console_start(&con, &r.m, STDIN_FILENO))
+		con = NULL;	/* no console input; output still works */
+
+	for (i = 0; i < r.ncpus; i++) {
+		if (pthread_create(&r.t[i].thread, NULL, vcpu_main, &r.t[i])) {
+			hv_error(&r, "cannot start a thread for vCPU %u", i);
+			break;
+		}
+		r.t[i].started = true;
+	}
+	if (i == r.ncpus)
+		watch(&r);
+	for (i = 0; i < r.ncpus; i++)
+		if (r.t[i].started)
+			pthread_join(r.t[i].thread, NULL);
+	hvx_console_stop(con);
+	status = end_status(&r);
+	if (o.verbose)
+		for (i = 0; i < r.ncpus; i++)
+			print_where(&r.t[i], i);
+	if (o.stats)
+		print_stats(&r);
+	for (i = 0; i < r.ncpus; i++)
+		vmm_vcpu_destroy(&r.t[i].vcpu);
+	hvx_machine_destroy(&r.m);
+	vmm_vm_destroy(&r.vm);
+	munmap(ram.base, ram.size);
+	return status;
 }
