@@ -40,7 +40,7 @@ $(B)/guests/%.bin: guests/%.S guests/guest.ld
 	ld -T guests/guest.ld -o $(B)/guests/$*.elf $(B)/guests/$*.o
 	objcopy -O binary $(B)/guests/$*.elf $@
 
-$(B)/hvx: $(HVX_SRCS) $(LIB_SRCS) $(wildcard tools/hvx/*.h tools/hvx/loader/*.h lib/*.h)
+$(B)/hvx: $(HVX_SRCS) $(LIB_SRCS) $(wildcard tools/hvx/*.h tools/hvx/devices/*.h tools/hvx/loader/*.h lib/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itools/hvx -o $@ $(HVX_SRCS) $(LIB_SRCS) $(LDFLAGS)
 
@@ -78,7 +78,7 @@ $(B)/tests/unit/test_lapic: tests/unit/test_lapic.c tests/unit/unit.h kernel/irq
 	$(CC) $(CFLAGS) -o $@ tests/unit/test_lapic.c
 # The devices of `hvx run` and its console, driven through the port I/O bus.
 DEVICE_SRCS := $(wildcard tools/hvx/devices/*.c) tools/hvx/console.c
-$(B)/tests/unit/test_devices: tests/unit/test_devices.c tests/unit/unit.h $(DEVICE_SRCS) $(wildcard tools/hvx/devices/*.h) tools/hvx/console.h
+$(B)/tests/unit/test_devices: tests/unit/test_devices.c tests/unit/unit.h $(DEVICE_SRCS) $(wildcard tools/hvx/devices/*.h) tools/hvx/console.h tools/hvx/loader/loader.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itools/hvx -o $@ tests/unit/test_devices.c $(DEVICE_SRCS) -pthread
 $(B)/tests/unit/%: tests/unit/%.c $(LIB_SRCS)

@@ -22,10 +22,13 @@ log="$out/console-svm-$job.log"
 echo "qemu-svm: booting $kver under QEMU TCG (-cpu max, 2 CPUs), job $job; console in $log"
 set +e
 if [ "$job" = demo ] && [ -t 0 ]; then
+	# Every key goes to the machine's serial console (no QEMU escape, no
+	# SIGINT), so that hvx's own console in there gets Ctrl-A and Ctrl-C.
 	qemu-system-x86_64 -accel tcg -cpu max -m 1024 -smp 2 \
 		-kernel "/boot/vmlinuz-$kver" -initrd "$out/l1.cpio.gz" \
-		-append "console=ttyS0 quiet panic=-1 hvx.job=$job $extra loglevel=1" \
-		-nographic -no-reboot 2>&1 | tee "$log"
+		-append "console=ttyS0 quiet panic=-1 hvx.job=$job hvx.interactive=1 $extra loglevel=1" \
+		-display none -monitor none -chardev stdio,id=con,signal=off -serial chardev:con \
+		-no-reboot 2>&1 | tee "$log"
 else
 	timeout 1500 qemu-system-x86_64 -accel tcg -cpu max -m 1024 -smp 2 \
 		-kernel "/boot/vmlinuz-$kver" -initrd "$out/l1.cpio.gz" \

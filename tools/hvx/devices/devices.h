@@ -26,19 +26,11 @@
 #include <time.h>
 
 /*
- * The ACPI hardware-reduced sleep registers (ACPI 6.x, 4.8.3.7 "Sleep
- * Control and Status Registers"): the FADT's SLEEP_CONTROL_REG and
- * SLEEP_STATUS_REG point at these ports, and \_S5's SLP_TYP is
- * HVX_ACPI_SLP_TYP_S5. ACPICA refuses to sleep unless both registers are
- * given (hwesleep.c). The ACPI tables (tools/hvx/loader) must use these
- * values; when loader.h defines them, point these at its names.
+ * The ports and values the ACPI tables give the sleep, PM1 and reset
+ * registers (HVX_ACPI_*) are defined once, with the tables, in loader.h;
+ * power.c answers them.
  */
-#define HVX_ACPI_SLEEP_CONTROL_PORT	0x600
-#define HVX_ACPI_SLEEP_STATUS_PORT	0x601
-#define HVX_ACPI_SLP_TYP_S5		5
-/* The reset register (FADT RESET_REG, I/O space) and the value to write. */
-#define HVX_ACPI_RESET_PORT		0xcf9
-#define HVX_ACPI_RESET_VALUE		0x06
+#include "../loader/loader.h"
 
 /* How a guest ended; the first ending recorded wins. */
 enum hvx_end {

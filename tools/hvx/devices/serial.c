@@ -223,7 +223,9 @@ static void serial_write(struct serial *s, unsigned int reg, uint8_t v)
 		}
 		old = s->ier;
 		s->ier = v & 0x0f;
-		/* Enabling the THRE interrupt while THR is empty raises it. */
+		/* Enabling the THRE interrupt while THR is empty raises it, even
+		 * after an IIR read cleared it (not in the datasheet; what Linux's
+		 * THRE test in serial8250_do_startup() and other drivers rely on). */
 		if (!(old & UART_IER_THRI) && (s->ier & UART_IER_THRI))
 			s->thri = true;
 		break;
