@@ -13,10 +13,10 @@
  * The fds are read-only, reads past the end are short or empty, and they
  * stay readable after the VM and vCPU fds are closed.
  *
- * With the irqchip in the kernel (stats_irq), guests/apic_timer64.S takes
- * at least 13 timer interrupts and sleeps in HLT between them: both count
- * the injections and the HLTs; hvx also each wake-up (KVM may poll instead
- * of sleeping, and then counts none).
+ * With the irqchip and PIT in the kernel (stats_irq), guests/pit_pic64.S
+ * takes at least 10 PIT ticks through the PIC and sleeps in HLT between
+ * them: both count the injections and the HLTs; hvx also each wake-up
+ * (KVM may poll instead of sleeping, and then counts none).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -210,11 +210,10 @@ int test_stats(struct t *t)
 	return r;
 }
 
-/* At least this many timer interrupts in apic_timer64: 10 periodic, then
- * one one-shot and two TSC-deadline ones. */
-#define TIMER_IRQS	13
+/* At least this many timer interrupts in pit_pic64: its PIT ticks. */
+#define TIMER_IRQS	10
 
-IVM_TEST(stats_irq, 1, IVM_IRQCHIP, apic_timer64)
+IVM_TEST(stats_irq, 1, IVM_IRQCHIP | IVM_PIT, pit_pic64)
 {
 	struct vmm_stats s;
 	uint64_t inj, halts, wakeups;
