@@ -20,7 +20,11 @@ boot() {	# DEV CPUS: "ms_to_marker" of the best of 2 boots; the counters of the 
 	hvx-boottime --reps 2 -- hvx run --stats --device $1 --cpus $2 --mem $LINUX_MEM \
 		--kernel /hvx/vmlinuz --initrd /hvx/guest-linux.gz --cmdline "$LINUX_CMDLINE" \
 		< /dev/null 2> /tmp/boot.err | sed "s|^BENCH boot|BENCH boot dev=$1 cpus=$2|"
-	sed -n '/^hvx run: counters/,$p' /tmp/boot.err | sed "s|^|BENCH exits dev=$1 cpus=$2 |"
+	# The last run's counter table (hvx-boottime copies the guest's console
+	# to stderr too: keep only the table's lines).
+	grep -E '^(hvx run: counters| [A-Za-z_])' /tmp/boot.err |
+		awk '/^hvx run: counters/ { t = "" } { t = t $0 "\n" } END { printf "%s", t }' |
+		sed "s|^|BENCH exits dev=$1 cpus=$2 |"
 }
 for n in 1 2; do
 	boot /dev/hvx $n > /tmp/bb-hvx
