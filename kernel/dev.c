@@ -54,7 +54,7 @@ static long check_extension(long cap)
 	case KVM_CAP_BINARY_STATS_FD:		/* stats.c */
 		return 1;
 	case KVM_CAP_SYNC_REGS:
-		return KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS | KVM_SYNC_X86_EVENTS;
+		return HVX_SYNC_FIELDS;
 	case KVM_CAP_NR_MEMSLOTS:
 		return HVX_MAX_MEMSLOTS;
 	case KVM_CAP_NR_VCPUS:

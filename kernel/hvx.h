@@ -418,6 +418,9 @@ static inline bool hvx_vcpu_is_reset_bsp(struct hvx_vcpu *vcpu)
 	return vcpu->id == READ_ONCE(vcpu->vm->bsp_vcpu_id);
 }
 
+/* The register sets KVM_CAP_SYNC_REGS carries in run->s.regs (vcpu.c). */
+#define HVX_SYNC_FIELDS	(KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS | KVM_SYNC_X86_EVENTS)
+
 /* msr.c */
 void hvx_msrs_reset(struct hvx_vcpu *vcpu);
 int hvx_handle_rdmsr(struct hvx_vcpu *vcpu, u64 next_rip);

@@ -235,8 +235,6 @@ static int vcpu_run(struct hvx_vcpu *vcpu)
  * bit cleared once loaded), valid sets stored after it, whatever it
  * returned; unknown bits in either mask are -EINVAL, as in KVM.
  */
-#define HVX_SYNC_FIELDS	(KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS | KVM_SYNC_X86_EVENTS)
-
 static int sync_regs_in(struct hvx_vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;

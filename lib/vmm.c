@@ -354,6 +354,16 @@ int vmm_vcpus_create(struct vmm_vm *vm, int n, struct vmm_vcpu *vcpus)
 	return 0;
 }
 
+int vmm_set_tss_addr(struct vmm_vm *vm, uint64_t addr)
+{
+	return xioctl(vm->vm_fd, KVM_SET_TSS_ADDR, (void *)(uintptr_t)addr);
+}
+
+int vmm_set_identity_map_addr(struct vmm_vm *vm, uint64_t addr)
+{
+	return xioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &addr);
+}
+
 int vmm_create_irqchip(struct vmm_vm *vm)
 {
 	return xioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, NULL);

@@ -99,6 +99,9 @@ int vmm_vcpus_create(struct vmm_vm *vm, int n, struct vmm_vcpu *vcpus);
  * >0 delivered, 0 coalesced, <0 masked or nowhere to go.
  */
 int vmm_create_irqchip(struct vmm_vm *vm);
+/* KVM_SET_TSS_ADDR (api.rst 4.36), KVM_SET_IDENTITY_MAP_ADDR (4.40). */
+int vmm_set_tss_addr(struct vmm_vm *vm, uint64_t addr);
+int vmm_set_identity_map_addr(struct vmm_vm *vm, uint64_t addr);
 int vmm_irq_line(struct vmm_vm *vm, uint32_t irq, int level);
 int vmm_irq_line_status(struct vmm_vm *vm, uint32_t irq, int level, int *status);
 int vmm_get_irqchip(struct vmm_vm *vm, struct kvm_irqchip *chip);

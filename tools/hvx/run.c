@@ -23,7 +23,6 @@
  */
 #include <errno.h>
 #include <stdarg.h>
-#include <sys/ioctl.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -406,9 +405,8 @@ static int setup_vm(struct vm_run *r, void *ram, uint64_t ram_size, const struct
 	}
 	if (r->irqchip) {
 		/* What VMMs written for KVM do at start (QEMU, kvmtool). */
-		if ((e = -(ioctl(r->vm.vm_fd, KVM_SET_TSS_ADDR, TSS_ADDR) < 0 ? errno : 0)) ||
-		    (e = -(ioctl(r->vm.vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &(uint64_t){ IDENT_ADDR }) < 0 ?
-			   errno : 0)) ||
+		if ((e = vmm_set_tss_addr(&r->vm, TSS_ADDR)) ||
+		    (e = vmm_set_identity_map_addr(&r->vm, IDENT_ADDR)) ||
 		    (e = vmm_create_irqchip(&r->vm)) ||
 		    (e = vmm_create_pit2(&r->vm, KVM_PIT_SPEAKER_DUMMY))) {
 			fprintf(stderr, "hvx run: setting up the interrupt controllers: %s\n",
