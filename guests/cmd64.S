@@ -48,6 +48,8 @@ next:
 	je	do_fldpi
 	cmp	$CMD_HLT, %eax
 	je	do_hlt
+	cmp	$CMD_RDTSC, %eax
+	je	do_rdtsc
 	mov	$0xbad, %eax			/* unknown command */
 	out	%eax, $PORT_REPORT
 	jmp	done
@@ -131,6 +133,13 @@ do_load_ymm0:					/* YMM0 from the 32 bytes at b */
 
 do_store_ymm0:
 	vmovdqu	%ymm0, (%rsi)
+	jmp	next
+
+do_rdtsc:					/* the TSC as the guest reads it */
+	rdtsc
+	out	%eax, $PORT_REPORT
+	mov	%edx, %eax
+	out	%eax, $PORT_REPORT
 	jmp	next
 
 do_fldpi:					/* x87: push pi */

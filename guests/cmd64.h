@@ -16,3 +16,4 @@
 #define CMD_STORE_YMM0	10	/* YMM0 to b */
 #define CMD_FLDPI	11	/* x87 push pi */
 #define CMD_HLT		12	/* HLT, then the next command */
+#define CMD_RDTSC	13	/* reports EAX, EDX of RDTSC */

@@ -240,6 +240,7 @@ static __always_inline void vmcs_writel(enum vmcs_field f, unsigned long v)
 #define CPU_INTR_WINDOW_EXITING		BIT(2)
 #define CPU_NMI_WINDOW_EXITING		BIT(22)
 
+#define CPU_USE_TSC_OFFSETTING		BIT(3)
 #define CPU_HLT_EXITING			BIT(7)
 #define CPU_INVLPG_EXITING		BIT(9)
 #define CPU_MWAIT_EXITING		BIT(10)

@@ -171,10 +171,13 @@ static int read_caps(void)
 
 	r = adjust("pin-based", ctl_msr(MSR_IA32_VMX_PINBASED_CTLS, MSR_IA32_VMX_TRUE_PINBASED_CTLS),
 		   PIN_EXT_INTR_EXITING | PIN_NMI_EXITING | PIN_VIRTUAL_NMIS, 0, 0, &caps.pin);
+	/* Without "use TSC offsetting" the guest reads the host's TSC and
+	 * TSC_OFFSET is ignored (SDM 25.3): the guest's TSC, which the
+	 * deadline timer and IA32_TSC follow, would not be the one it sees. */
 	if (!r)
 		r = adjust("primary processor-based",
 			   ctl_msr(MSR_IA32_VMX_PROCBASED_CTLS, MSR_IA32_VMX_TRUE_PROCBASED_CTLS),
-			   CPU_HLT_EXITING | CPU_MWAIT_EXITING | CPU_RDPMC_EXITING |
+			   CPU_USE_TSC_OFFSETTING | CPU_HLT_EXITING | CPU_MWAIT_EXITING | CPU_RDPMC_EXITING |
 			   CPU_CR8_LOAD_EXITING | CPU_CR8_STORE_EXITING | CPU_MOV_DR_EXITING |
 			   CPU_USE_IO_BITMAPS | CPU_USE_MSR_BITMAPS | CPU_MONITOR_EXITING |
 			   CPU_SECONDARY_CONTROLS | CPU_INTR_WINDOW_EXITING |

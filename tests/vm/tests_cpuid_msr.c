@@ -577,6 +577,25 @@ int test_msrs(struct t *t)
 	tsc = get_msr(t, 0x10);
 	CHECK(tsc >= 1ULL << 40 && tsc < (1ULL << 40) + (1ULL << 38), "TSC %#llx",
 	      (unsigned long long)tsc);
+	/* ... and so does the guest's RDTSC: the offset is in force (VMX: the
+	 * "use TSC offsetting" control, SDM 25.3). 2^50 is days of TSC ahead
+	 * of any host's, so the host's own TSC cannot pass. The value varies
+	 * from run to run, so it stays out of the trace. */
+	CHECK_EQ(set_batch(t, "tsc far ahead", 1, 0x10, 1ULL << 50), 1);
+	{
+		FILE *trace = t->trace;
+
+		emit(t, &n, CMD_RDTSC, 0, 0);
+		emit(t, &n, CMD_HLT, 0, 0);
+		t->trace = NULL;
+		r = run_phase(t);
+		t->trace = trace;
+		CHECK_R(r);
+		CHECK_EQ(t->nreports, 2);
+		tsc = report64(t, 0);
+		CHECK(tsc >= 1ULL << 50 && tsc < (1ULL << 50) + (1ULL << 38),
+		      "guest RDTSC %#llx after KVM_SET_MSRS(IA32_TSC) = 2^50", (unsigned long long)tsc);
+	}
 
 	/* What the guest reads, and what it may and may not write. */
 	for (i = 0; i < NREADS; i++)
