@@ -15,7 +15,7 @@ HVX_SRCS    := $(wildcard tools/hvx/*.c) $(wildcard tools/hvx/devices/*.c) $(wil
 VMTEST_SRCS := $(wildcard tests/vm/*.c)
 BENCH_SRCS  := bench/exitcost.c
 GUEST_SRCS  := $(wildcard guests/*.S)
-GUESTS      := $(patsubst guests/%.S,$(B)/guests/%.bin,$(GUEST_SRCS))
+GUESTS      := $(patsubst guests/%.S,$(B)/guests/%.bin,$(GUEST_SRCS)) $(B)/guests/multiboot.elf
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all module tools guests unit check demo bench setup clean kver selftests
@@ -39,6 +39,15 @@ $(B)/guests/%.bin: guests/%.S guests/guest.ld
 	$(CC) -c -nostdlib -ffreestanding -o $(B)/guests/$*.o $<
 	ld -T guests/guest.ld -o $(B)/guests/$*.elf $(B)/guests/$*.o
 	objcopy -O binary $(B)/guests/$*.elf $@
+
+# The multiboot test kernel is an ELF32 file, as multiboot loaders take
+# it: freestanding C, no SSE (CR4.OSFXSR is off at a multiboot entry).
+$(B)/guests/multiboot.elf: guests/multiboot/mb32.c guests/multiboot/mb32.ld
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -O2 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
+		-mgeneral-regs-only -fno-asynchronous-unwind-tables -Wall -Wextra \
+		-c -o $(B)/guests/mb32.o guests/multiboot/mb32.c
+	ld -m elf_i386 --no-warn-rwx-segments -T guests/multiboot/mb32.ld -o $@ $(B)/guests/mb32.o
 
 $(B)/hvx: $(HVX_SRCS) $(LIB_SRCS) $(wildcard tools/hvx/*.h tools/hvx/devices/*.h tools/hvx/loader/*.h lib/*.h)
 	@mkdir -p $(dir $@)

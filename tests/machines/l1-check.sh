@@ -74,6 +74,10 @@ done
 st_run_kvm
 st_report
 
+# `hvx run` with a flat binary and a multiboot kernel, on both (l1-run.sh).
+. /hvx/l1-run.sh
+run_all_small
+
 # The Linux guest booted by `hvx run`, 1 and 2 vCPUs, on both (l1-linux.sh).
 . /hvx/l1-linux.sh
 linux_all

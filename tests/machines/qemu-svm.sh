@@ -3,7 +3,7 @@
 # SVM and NPT (-cpu max), run one job inside (check, bench or demo) and
 # report. Prints the RESULT lines of the job and, for check, a final
 # "N passed, N failed"; exits non-zero when anything failed.
-#   qemu-svm.sh [--check|--bench|--demo]
+#   qemu-svm.sh [--check|--bench|--demo|--debug [TESTS]|--selftests|--linux [TAGS]|--run]
 set -e
 # One emulator at a time on this machine (2 cores): wait for the other.
 if [ -z "${HVX_EMU_LOCKED:-}" ]; then
@@ -11,7 +11,7 @@ if [ -z "${HVX_EMU_LOCKED:-}" ]; then
 fi
 top=$(cd "$(dirname "$0")/../.." && pwd)
 job=check
-case ${1:-} in --bench) job=bench ;; --demo) job=demo ;; --debug) job=debug ;; --selftests) job=selftests ;; --linux) job=linux ;; esac
+case ${1:-} in --bench) job=bench ;; --demo) job=demo ;; --debug) job=debug ;; --selftests) job=selftests ;; --linux) job=linux ;; --run) job=run ;; esac
 extra=${2:+hvx.test=$2}
 kver=$("$top/scripts/kver.sh")
 out="$top/build/l1"

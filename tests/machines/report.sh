@@ -5,7 +5,7 @@
 #   report.sh MACHINE JOB LOG
 m=$1 job=$2 log=$3
 case $job in
-check|selftests|linux)
+check|selftests|linux|run)
 	# KVM's selftests, test by test on hvx and on KVM (l1-selftests.sh).
 	grep -E '^SELFTEST ' "$log" | sed "s/^SELFTEST /$m: selftests: /"
 	grep -E '^LINUX ' "$log" | sed "s/^LINUX /$m: linux: /"

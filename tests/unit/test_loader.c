@@ -1090,7 +1090,56 @@ static void test_multiboot_initrd_too_large(void)
 	mb_build(0);
 	ram_new(4 * MiB);
 	EXPECT_ERR(mb_load(mbk, sizeof(mbk), 2 * MiB, NULL, &boot),
-		   "initrd of 2 MiB does not fit after the kernel");
+		   "module 0 of 2 MiB does not fit after the kernel");
+}
+
+/* A module list (as `hvx run --initrd "a args,b"` gives a multiboot
+ * kernel): each module page-aligned after the previous, its string kept. */
+static void test_multiboot_modules(void)
+{
+	static const char *names[3] = { "first.bin arg=1", "", "third" };
+	struct hvx_module m[HVX_MB_MAX_MODULES + 1];
+	uint8_t *data = initrd_pattern(3 * 4096);
+	struct hvx_boot_cfg cfg = { .kernel = mbk, .kernel_len = sizeof(mbk), .ncpus = 1,
+				    .initrd = data, .initrd_len = 100, .modules = m, .nmodules = 3 };
+	struct hvx_boot boot;
+	uint64_t mods, at = 0x201000;
+	unsigned int i;
+
+	mb_build(0x3);
+	ram_new(32 * MiB);
+	m[0] = (struct hvx_module){ data, 5000, names[0] };
+	m[1] = (struct hvx_module){ data + 1, 1, NULL };
+	m[2] = (struct hvx_module){ data + 2, 4096, names[2] };
+	if (hvx_load_image(&ram, &cfg, &boot, err, sizeof(err))) {
+		snprintf(why, sizeof(why), "load failed: %s", err);
+		free(data);
+		return;
+	}
+	EXPECT_EQ(rd32(HVX_BOOT_INFO + 20), 3);		/* the list wins over initrd */
+	mods = rd32(HVX_BOOT_INFO + 24);
+	for (i = 0; i < 3; i++, mods += 16) {
+		EXPECT_EQ(rd32(mods), at);
+		EXPECT_EQ(rd32(mods + 4), at + m[i].len);
+		EXPECT(!memcmp(gpa(at), m[i].data, m[i].len));
+		EXPECT(!strcmp((char *)gpa(rd32(mods + 8)), names[i]));
+		at = (at + m[i].len + 4095) & ~4095ULL;
+	}
+	/* Too many, and strings too long for the information page. */
+	for (i = 0; i < HVX_MB_MAX_MODULES + 1; i++)
+		m[i] = (struct hvx_module){ data, 1, "x" };
+	cfg.nmodules = HVX_MB_MAX_MODULES + 1;
+	EXPECT_ERR(hvx_load_image(&ram, &cfg, &boot, err, sizeof(err)), "17 modules: hvx passes at most 16");
+	{
+		static char longname[4096];
+
+		memset(longname, 'a', sizeof(longname) - 1);
+		m[0].string = longname;
+		cfg.nmodules = 1;
+		EXPECT_ERR(hvx_load_image(&ram, &cfg, &boot, err, sizeof(err)),
+			   "the modules' strings are longer than");
+	}
+	free(data);
 }
 
 /*
@@ -1214,6 +1263,7 @@ int main(void)
 	run("multiboot: ELF64 refused", test_multiboot_elf64);
 	run("multiboot: unknown required flag", test_multiboot_unknown_flag);
 	run("multiboot: initrd too large", test_multiboot_initrd_too_large);
+	run("multiboot: a list of modules, too many, strings too long", test_multiboot_modules);
 	run("multiboot: a.out kludge", test_multiboot_aout_kludge);
 	run("flat: real mode at 0:0x8000", test_flat);
 	run("flat: errors", test_flat_errors);

@@ -21,6 +21,7 @@
  *   12             the user quit from the console (Ctrl-A x)
  *   64             usage error
  */
+#define _GNU_SOURCE	/* asprintf */
 #include <errno.h>
 #include <stdarg.h>
 #include <getopt.h>
@@ -94,7 +95,8 @@ static int usage(FILE *f)
 	fprintf(f,
 		"usage: hvx run [OPTIONS] --kernel FILE\n"
 		"  --kernel FILE     Linux bzImage, multiboot (v1) ELF kernel, or flat binary\n"
-		"  --initrd FILE     initial ramdisk (bzImage) or module (multiboot)\n"
+		"  --initrd FILE     initial ramdisk (bzImage); multiboot: modules,\n"
+		"                    \"FILE[ ARGS][,FILE[ ARGS]...]\" as QEMU's -initrd\n"
 		"  --cmdline TEXT    kernel command line\n"
 		"  --device PATH     /dev/hvx (default) or /dev/kvm\n"
 		"  --mem MB          guest memory in MiB (default 256; flat: 16)\n"
@@ -550,6 +552,54 @@ static void print_stats(struct vm_run *r)
 		vmm_stats_close(&s[i]);
 }
 
+/*
+ * A multiboot kernel's modules from QEMU's -initrd syntax: pieces split
+ * at commas, each "FILE[ ARGS]", the whole piece the module's string (as
+ * GRUB's "module FILE ARGS" line). -1 after saying why.
+ */
+struct mb_modules {
+	struct hvx_module mod[HVX_MB_MAX_MODULES];
+	char *pieces;		/* the strings, NUL-separated */
+	unsigned int n;
+};
+
+static int read_modules(const char *list, size_t max, struct mb_modules *m)
+{
+	char *p, *save = NULL, *path;
+	size_t len;
+
+	m->n = 0;
+	m->pieces = strdup(list);
+	if (!m->pieces)
+		return fprintf(stderr, "hvx run: out of memory\n"), -1;
+	for (p = strtok_r(m->pieces, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		if (m->n == HVX_MB_MAX_MODULES) {
+			fprintf(stderr, "hvx run: --initrd: more than %d modules\n", HVX_MB_MAX_MODULES);
+			return -1;
+		}
+		path = strndup(p, strcspn(p, " "));
+		if (!path)
+			return fprintf(stderr, "hvx run: out of memory\n"), -1;
+		m->mod[m->n].data = read_file(path, max, &len);
+		free(path);
+		if (!m->mod[m->n].data)
+			return -1;
+		m->mod[m->n].len = len;
+		m->mod[m->n].string = p;
+		m->n++;
+	}
+	if (!m->n)
+		return fprintf(stderr, "hvx run: --initrd: no module named\n"), -1;
+	return 0;
+}
+
+static void free_modules(struct mb_modules *m)
+{
+	while (m->n)
+		free((void *)m->mod[--m->n].data);
+	free(m->pieces);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static struct vm_run r;
@@ -560,8 +610,10 @@ int cmd_run(int argc, char **argv)
 	struct run_opts o;
 	struct hvx_boot boot;
 	struct hvx_ram ram;
-	char err[256];
+	char err[256], *mb_cmdline = NULL;
+	struct mb_modules mods = { .n = 0 };
 	void *kernel, *initrd = NULL;
+	enum hvx_image_kind kind;
 	size_t klen = 0, ilen = 0;
 	unsigned int i;
 	int status;
@@ -576,15 +628,25 @@ int cmd_run(int argc, char **argv)
 	kernel = read_file(o.kernel, HVX_RAM_MAX, &klen);
 	if (!kernel)
 		return EXIT_SETUP;
-	r.irqchip = hvx_image_detect(kernel, klen) != HVX_IMAGE_FLAT;
+	kind = hvx_image_detect(kernel, klen);
+	r.irqchip = kind != HVX_IMAGE_FLAT;
 	if (!o.mem_mb)
 		o.mem_mb = r.irqchip ? 256 : 16;
 	if (!r.irqchip && o.cpus > 1) {
 		fprintf(stderr, "hvx run: %s is a flat binary: it runs on one vCPU\n", o.kernel);
 		return EXIT_SETUP;
 	}
-	if (o.initrd && !(initrd = read_file(o.initrd, o.mem_mb << 20, &ilen)))
+	if (kind == HVX_IMAGE_MULTIBOOT) {
+		/* GRUB and QEMU give a multiboot kernel its own file name first. */
+		if (asprintf(&mb_cmdline, "%s%s%s", o.kernel, o.cmdline ? " " : "",
+			     o.cmdline ? o.cmdline : "") < 0)
+			return EXIT_SETUP;
+		o.cmdline = mb_cmdline;
+		if (o.initrd && read_modules(o.initrd, o.mem_mb << 20, &mods))
+			return EXIT_SETUP;
+	} else if (o.initrd && !(initrd = read_file(o.initrd, o.mem_mb << 20, &ilen))) {
 		return EXIT_SETUP;
+	}
 	ram.size = o.mem_mb << 20;
 	ram.base = mmap(NULL, ram.size, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -596,6 +658,7 @@ int cmd_run(int argc, char **argv)
 	cfg = (struct hvx_boot_cfg){
 		.kernel = kernel, .kernel_len = klen, .initrd = initrd, .initrd_len = ilen,
 		.cmdline = o.cmdline, .ncpus = o.cpus, .flat_load = o.load,
+		.modules = mods.mod, .nmodules = mods.n,
 	};
 	if (hvx_load_image(&ram, &cfg, &boot, err, sizeof(err))) {
 		fprintf(stderr, "hvx run: %s: %s\n", o.kernel, err);
@@ -603,6 +666,8 @@ int cmd_run(int argc, char **argv)
 	}
 	free(kernel);
 	free(initrd);
+	free_modules(&mods);
+	free(mb_cmdline);
 	if (o.verbose)
 		fprintf(stderr, "hvx run: %s loaded as %s, %lu MiB, %u vCPU%s, on %s\n", o.kernel,
 			boot.kind, o.mem_mb, o.cpus, o.cpus > 1 ? "s" : "", o.device);

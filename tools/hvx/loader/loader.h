@@ -33,11 +33,22 @@ struct hvx_ram {
 	uint64_t size;		/* a multiple of 4 KiB; at most HVX_RAM_MAX */
 };
 
+/* A multiboot module: its bytes and its string (MB 3.3, "mods_addr"). */
+struct hvx_module {
+	const void *data;
+	size_t len;
+	const char *string;	/* NULL is "" */
+};
+#define HVX_MB_MAX_MODULES	16
+
 struct hvx_boot_cfg {
 	const void *kernel;	/* the whole image file */
 	size_t kernel_len;
 	const void *initrd;	/* optional (NULL, 0); bzImage and multiboot only */
 	size_t initrd_len;
+	/* Multiboot only, instead of initrd: up to HVX_MB_MAX_MODULES modules. */
+	const struct hvx_module *modules;
+	unsigned int nmodules;
 	const char *cmdline;	/* optional (NULL is ""); bzImage and multiboot only */
 	unsigned int ncpus;	/* vCPUs listed in the ACPI MADT: 1..HVX_ACPI_MAX_CPUS */
 	uint64_t flat_load;	/* flat images: load address and IP, below 64 KiB */
@@ -80,11 +91,12 @@ int hvx_load_bzimage(struct hvx_ram *ram, const struct hvx_boot_cfg *cfg,
 /*
  * Multiboot Specification 0.6.96: ELF32 kernels (program headers loaded at
  * p_paddr, BSS zeroed) or the a.out kludge (header flag bit 16, which wins
- * as in QEMU and GRUB); the initrd becomes module 0 with the string
- * "initrd". Entry in 32-bit protected mode, paging off, EAX = 0x2BADB002,
- * EBX = HVX_BOOT_INFO (3.2 "Machine state"). ELF64 is refused, as QEMU does.
+ * as in QEMU and GRUB); cfg->modules follow the kernel, each page-aligned
+ * (without them, the initrd is one module with the string "initrd"). Entry
+ * in 32-bit protected mode, paging off, EAX = 0x2BADB002, EBX =
+ * HVX_BOOT_INFO (3.2 "Machine state"). ELF64 is refused, as QEMU does.
  * The command line goes as given: GRUB and QEMU put the kernel's file name
- * first, which the caller may do.
+ * first, which the caller does (run.c).
  */
 int hvx_load_multiboot(struct hvx_ram *ram, const struct hvx_boot_cfg *cfg,
 		       struct hvx_boot *boot, char *err, size_t errlen);

@@ -17,8 +17,9 @@
  *   virtual range is moved to its physical address (as GRUB does), which
  *   changes nothing for kernels linked at their load address.
  * - MB 3.3 "Boot information format": memory (mem_lower, mem_upper, and
- *   the e820 map as mmap_*), the command line, the initrd as module 0
- *   with the string "initrd", the boot loader's name.
+ *   the e820 map as mmap_*), the command line, the modules (each
+ *   page-aligned after the kernel, with its string; a lone initrd is one
+ *   module with the string "initrd"), the boot loader's name.
  * - MB 3.2 "Machine state": EAX = 0x2BADB002, EBX = the information's
  *   address, 32-bit protected mode with paging off, CS a flat 4 GiB
  *   execute/read segment, DS/ES/FS/GS/SS flat read/write, A20 on, IF off.
@@ -76,7 +77,9 @@ _Static_assert(sizeof(struct mb_mmap_entry) == 24, "multiboot mmap entry");
 #define MB_MMAP			(HVX_BOOT_INFO + 0x100)
 #define MB_MODS			(HVX_BOOT_INFO + 0x200)
 #define MB_LOADER_NAME		(HVX_BOOT_INFO + 0x300)
-#define MB_MODULE_STRING	(HVX_BOOT_INFO + 0x310)
+#define MB_MODULE_STRINGS	(HVX_BOOT_INFO + 0x310)	/* up to the page's end */
+_Static_assert(HVX_MB_MAX_MODULES * sizeof(struct mb_module) <= MB_LOADER_NAME - MB_MODS,
+	       "module list");
 
 /* A piece of the image to copy: file bytes [off, off + filesz) to paddr, zeroed up to memsz. */
 struct mb_segment {
@@ -234,10 +237,53 @@ static int parse_elf(const uint8_t *img, size_t len, const struct hvx_ram *ram,
 	return 0;
 }
 
-static void write_info(struct hvx_ram *ram, const struct hvx_boot_cfg *cfg, uint64_t module)
+/* Where each module goes: after the kernel, each page-aligned (header flag 0). */
+struct mb_layout {
+	struct hvx_module mod[HVX_MB_MAX_MODULES];
+	uint64_t addr[HVX_MB_MAX_MODULES];
+	unsigned int n;
+};
+
+static int place_modules(const struct hvx_ram *ram, const struct hvx_boot_cfg *cfg,
+			 const struct mb_kernel *k, struct mb_layout *l, char *err, size_t errlen)
+{
+	uint64_t at = ALIGN_UP(k->end, PAGE), strings = 0;
+	char a[32], b[32], c[32];
+	unsigned int i;
+
+	l->n = cfg->nmodules;
+	if (l->n > HVX_MB_MAX_MODULES)
+		return hvx_loader_fail(err, errlen, "%u modules: hvx passes at most %d",
+				       l->n, HVX_MB_MAX_MODULES);
+	for (i = 0; i < l->n; i++)
+		l->mod[i] = cfg->modules[i];
+	if (!l->n && cfg->initrd_len) {
+		l->mod[0] = (struct hvx_module){ cfg->initrd, cfg->initrd_len, "initrd" };
+		l->n = 1;
+	}
+	for (i = 0; i < l->n; i++) {
+		strings += strlen(l->mod[i].string ? l->mod[i].string : "") + 1;
+		if (strings > HVX_BOOT_INFO + PAGE - MB_MODULE_STRINGS)
+			return hvx_loader_fail(err, errlen, "the modules' strings are longer than the %llu bytes allowed",
+					       (unsigned long long)(HVX_BOOT_INFO + PAGE - MB_MODULE_STRINGS));
+		if (at > ram->size || l->mod[i].len > ram->size - at)
+			return hvx_loader_fail(err, errlen,
+					       "module %u of %s does not fit after the kernel (at %s) in %s of guest memory",
+					       i, hvx_size_str(a, sizeof(a), l->mod[i].len),
+					       hvx_size_str(b, sizeof(b), at),
+					       hvx_size_str(c, sizeof(c), ram->size));
+		l->addr[i] = at;
+		at = ALIGN_UP(at + l->mod[i].len, PAGE);
+	}
+	return 0;
+}
+
+static void write_info(struct hvx_ram *ram, const struct mb_layout *l)
 {
 	struct mb_info *mbi = (struct mb_info *)(ram->base + MB_INFO);
+	struct mb_module *mods = (struct mb_module *)(ram->base + MB_MODS);
 	struct hvx_e820 map[HVX_E820_ENTRIES];
+	uint64_t str = MB_MODULE_STRINGS;
 	unsigned int i;
 
 	memset(ram->base + HVX_BOOT_INFO, 0, PAGE);
@@ -248,7 +294,6 @@ static void write_info(struct hvx_ram *ram, const struct hvx_boot_cfg *cfg, uint
 			.base_addr = map[i].addr, .length = map[i].size, .type = map[i].type,
 		};
 	memcpy(ram->base + MB_LOADER_NAME, "hvx", 4);
-	memcpy(ram->base + MB_MODULE_STRING, "initrd", 7);
 
 	mbi->flags = MBI_MEM | MBI_CMDLINE | MBI_MMAP | MBI_LOADER_NAME;
 	mbi->mem_lower = HVX_EBDA / KiB;		/* KiB from 0 */
@@ -257,13 +302,20 @@ static void write_info(struct hvx_ram *ram, const struct hvx_boot_cfg *cfg, uint
 	mbi->mmap_addr = MB_MMAP;
 	mbi->mmap_length = HVX_E820_ENTRIES * sizeof(struct mb_mmap_entry);
 	mbi->boot_loader_name = MB_LOADER_NAME;
-	if (module) {
-		*(struct mb_module *)(ram->base + MB_MODS) = (struct mb_module){
-			.mod_start = module, .mod_end = module + cfg->initrd_len,
-			.string = MB_MODULE_STRING,
+	for (i = 0; i < l->n; i++) {
+		const char *s = l->mod[i].string ? l->mod[i].string : "";
+		size_t n = strlen(s) + 1;
+
+		memcpy(ram->base + str, s, n);	/* place_modules checked the room */
+		mods[i] = (struct mb_module){
+			.mod_start = l->addr[i], .mod_end = l->addr[i] + l->mod[i].len,
+			.string = str,
 		};
+		str += n;
+	}
+	if (l->n) {
 		mbi->flags |= MBI_MODS;
-		mbi->mods_count = 1;
+		mbi->mods_count = l->n;
 		mbi->mods_addr = MB_MODS;
 	}
 }
@@ -273,8 +325,9 @@ int hvx_load_multiboot(struct hvx_ram *ram, const struct hvx_boot_cfg *cfg,
 {
 	const uint8_t *img = cfg->kernel;
 	struct mb_kernel k = { .nseg = 0 };
-	uint64_t module = 0, rsdp;
-	char a[32], b[32], c[32];
+	struct mb_layout l;
+	uint64_t rsdp;
+	char a[32];
 	uint32_t flags;
 	unsigned int i;
 	long hdr;
@@ -293,15 +346,8 @@ int hvx_load_multiboot(struct hvx_ram *ram, const struct hvx_boot_cfg *cfg,
 	if (k.entry >= ram->size)
 		return hvx_loader_fail(err, errlen, "entry point %#llx is outside %s of guest memory",
 				       (unsigned long long)k.entry, hvx_size_str(a, sizeof(a), ram->size));
-	if (cfg->initrd_len) {
-		module = ALIGN_UP(k.end, PAGE);
-		if (module > ram->size || cfg->initrd_len > ram->size - module)
-			return hvx_loader_fail(err, errlen,
-					       "initrd of %s does not fit after the kernel (at %s) in %s of guest memory",
-					       hvx_size_str(a, sizeof(a), cfg->initrd_len),
-					       hvx_size_str(b, sizeof(b), module),
-					       hvx_size_str(c, sizeof(c), ram->size));
-	}
+	if (place_modules(ram, cfg, &k, &l, err, errlen))
+		return -1;
 	if (hvx_put_cmdline(ram, cfg->cmdline, HVX_BOOT_CMDLINE_MAX - 1, err, errlen) ||
 	    hvx_setup_low_memory(ram, cfg, &rsdp, err, errlen))
 		return -1;
@@ -310,9 +356,9 @@ int hvx_load_multiboot(struct hvx_ram *ram, const struct hvx_boot_cfg *cfg,
 		memcpy(ram->base + k.seg[i].paddr, img + k.seg[i].off, k.seg[i].filesz);
 		memset(ram->base + k.seg[i].paddr + k.seg[i].filesz, 0, k.seg[i].memsz - k.seg[i].filesz);
 	}
-	if (module)
-		memcpy(ram->base + module, cfg->initrd, cfg->initrd_len);
-	write_info(ram, cfg, module);
+	for (i = 0; i < l.n; i++)
+		memcpy(ram->base + l.addr[i], l.mod[i].data, l.mod[i].len);
+	write_info(ram, &l);
 	hvx_regs_protected_mode(boot, k.entry);
 	boot->regs.rax = HVX_MULTIBOOT_EAX;
 	boot->regs.rbx = MB_INFO;

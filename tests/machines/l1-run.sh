@@ -1,0 +1,114 @@
+# `hvx run` end to end with small guests, on /dev/hvx and on /dev/kvm:
+# a flat binary (guests/hello_serial.S), a multiboot kernel with two
+# modules (guests/multiboot/mb32.c), a triple fault and a final HLT (each
+# its own exit status), and images refused before any VM exists. Each guest's output must match what was asked of it, and be the
+# same on both devices. Sourced by l1-check.sh (run_all_small).
+
+MB_KERNEL=/hvx/guests/multiboot.elf
+
+run_guest() {	# TAG EXPECTED-STATUS hvx run ARGS...: one run, output in /tmp/run-TAG.out
+	tag=$1 want=$2
+	shift 2
+	timeout -k 5 60 "$@" < /dev/null > /tmp/run-$tag.out 2> /tmp/run-$tag.err
+	st=$?
+	tr -d '\r' < /tmp/run-$tag.out > /tmp/run-$tag.txt
+	if [ $st -ne $want ]; then
+		tail -5 /tmp/run-$tag.txt /tmp/run-$tag.err
+		result FAIL "run:$tag" "exit status $st, not $want"
+		return 1
+	fi
+	return 0
+}
+
+run_flat() {	# DEV TAG: the demo's guest greets and writes 0x21 to debug-exit
+	if run_guest $2 67 hvx run --device $1 --kernel /hvx/guests/hello_serial.bin; then
+		if grep -qx 'Hello from a guest running on hvx!' /tmp/run-$2.txt; then
+			result ok "run:$2"
+		else
+			result FAIL "run:$2" "no greeting on the console"
+		fi
+	fi
+}
+
+run_multiboot() {	# DEV TAG: every check of mb32.c holds, and the facts are the ones given
+	printf 'hvx multiboot module\nline two\n' > /tmp/mb-mod1.txt
+	printf 'second module\n' > /tmp/mb-mod2.txt
+	if ! run_guest $2 67 hvx run --device $1 --cpus 2 --mem 64 --kernel $MB_KERNEL \
+		--initrd "/tmp/mb-mod1.txt arg=1,/tmp/mb-mod2.txt" --cmdline "hello multiboot"; then
+		return
+	fi
+	f=/tmp/run-$2.txt why=
+	# MB 3.3: 64 MiB is 639 KiB below 1 MiB (up to the EBDA) and 63 MiB above.
+	if ! grep -qx 'MB failed: 0' $f; then
+		why="the kernel's own checks failed: $(grep FAILED $f | tr '\n' ' ')"
+	elif ! grep -qx "MB cmdline: $MB_KERNEL hello multiboot" $f; then
+		why="command line is not the kernel's name and --cmdline"
+	elif ! grep -qx 'MB mem_upper: 64512' $f || ! grep -qx 'MB mem_lower: 639' $f; then
+		why="memory sizes are not those of --mem 64"
+	elif ! grep -qx 'MB mods_count: 2' $f; then
+		why="not 2 modules"
+	elif ! grep -qx 'MB module-string: /tmp/mb-mod1.txt arg=1' $f ||
+	     ! grep -qx 'MB module-first-line: second module' $f; then
+		why="the modules are not the files and strings given"
+	elif ! grep -qx 'MB fw_cfg-cpus: 2' $f; then
+		why="fw_cfg does not say 2 CPUs"
+	fi
+	if [ -n "$why" ]; then
+		sed -n '/MB-BEGIN/,/MB-END/p' $f | tail -30
+		result FAIL "run:$2" "$why"
+	else
+		result ok "run:$2"
+	fi
+}
+
+run_refused() {	# DEV: broken images end with status 6 and a reason, before any VM
+	# The multiboot header (at 4 KiB) is whole; the segment after it is cut.
+	head -c 5000 $MB_KERNEL > /tmp/mb-truncated.elf
+	run_guest refused-truncated 6 hvx run --device $1 --kernel /tmp/mb-truncated.elf &&
+		if grep -q "hvx run: /tmp/mb-truncated.elf: " /tmp/run-refused-truncated.err; then
+			result ok run:refused-truncated
+		else
+			result FAIL run:refused-truncated "no reason given"
+		fi
+	head -c 2000000 /dev/zero > /tmp/mb-big.bin
+	run_guest refused-module 6 hvx run --device $1 --mem 2 --kernel $MB_KERNEL \
+		--initrd /tmp/mb-big.bin &&
+		if grep -q "does not fit" /tmp/run-refused-module.err; then
+			result ok run:refused-module
+		else
+			result FAIL run:refused-module "no reason given"
+		fi
+}
+
+run_ending() {	# DEV TAG GUEST STATUS: how a flat guest ends gives its own status
+	run_guest $2 $4 hvx run --device $1 --kernel /hvx/guests/$3.bin && result ok "run:$2"
+}
+
+run_all_small() {
+	for d in hvx kvm; do
+		run_flat /dev/$d flat-$d
+		run_multiboot /dev/$d multiboot-$d
+		run_ending /dev/$d triple-$d triple 2		# triple fault
+		run_ending /dev/$d hlt-$d hlt 10		# HLT on the bare machine
+	done
+	for g in flat multiboot; do
+		if [ -s /tmp/run-$g-hvx.txt ] && cmp -s /tmp/run-$g-hvx.txt /tmp/run-$g-kvm.txt; then
+			result ok "same:run-$g"
+		else
+			diff /tmp/run-$g-kvm.txt /tmp/run-$g-hvx.txt | head -10
+			result FAIL "same:run-$g" "the guest printed different things on hvx and KVM"
+		fi
+	done
+	run_refused /dev/hvx
+}
+
+if [ "${0##*/}" = l1-run.sh ]; then	# the job hvx.job=run: only these
+	. /hvx/l1-lib.sh
+	log_mark
+	if load_hvx; then result ok load-hvx; else result FAIL load-hvx; fi
+	if load_kvm; then result ok load-kvm; else result FAIL load-kvm; fi
+	run_all_small
+	if rmmod hvx; then result ok unload-hvx; else result FAIL unload-hvx; fi
+	log_scan
+	echo "L1 SUMMARY: $PASS passed, $FAIL failed"
+fi
