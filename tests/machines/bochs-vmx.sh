@@ -3,7 +3,7 @@
 # (corei7_skylake_x), run one job inside (check, bench, demo or debug),
 # and report like qemu-svm.sh. Bochs cannot load a kernel directly: the
 # kernel and the L1 initramfs go on an isolinux CD image.
-#   bochs-vmx.sh [--check|--bench|--demo|--debug [TESTS]]
+#   bochs-vmx.sh [--check|--bench|--demo|--debug [TESTS]|--selftests|--linux [TAGS]|--run]
 set -e
 # One emulator at a time on this machine (2 cores): wait for the other.
 if [ -z "${HVX_EMU_LOCKED:-}" ]; then
@@ -11,7 +11,7 @@ if [ -z "${HVX_EMU_LOCKED:-}" ]; then
 fi
 top=$(cd "$(dirname "$0")/../.." && pwd)
 job=check
-case ${1:-} in --bench) job=bench ;; --demo) job=demo ;; --debug) job=debug ;; --selftests) job=selftests ;; --linux) job=linux ;; esac
+case ${1:-} in --bench) job=bench ;; --demo) job=demo ;; --debug) job=debug ;; --selftests) job=selftests ;; --linux) job=linux ;; --run) job=run ;; esac
 extra="${2:+hvx.test=$2} ${3:+hvx.devs=$3}"
 kver=$("$top/scripts/kver.sh")
 out="$top/build/l1-bochs"
@@ -31,9 +31,15 @@ genisoimage -quiet -o "$out/l1.iso" -b isolinux/isolinux.bin -c isolinux/boot.ca
 
 log="$out/console-vmx-$job.log"
 rm -f "$log" "$out/serial.out"
+# Two L1 CPUs: Bochs 2.7's VMX never preempts a guest that runs without
+# exits, so on one CPU a 2-vCPU guest spinning for its other vCPU (Linux
+# bringing up an AP) freezes the machine. With two, each vCPU thread has
+# its own CPU, and hvx's VMX runs on more than one CPU. It costs about
+# twice the wall time of one (HVX_BOCHS_CPUS=1 for a quick run).
+cpus=${HVX_BOCHS_CPUS:-2}
 cat > "$out/bochsrc" <<RC
 megs: 1024
-cpu: model=corei7_skylake_x, count=1, ips=200000000
+cpu: model=corei7_skylake_x, count=$cpus, ips=200000000
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
 ata0-master: type=cdrom, path=l1.iso, status=inserted
@@ -47,7 +53,7 @@ sound: driver=dummy
 speaker: enabled=0
 RC
 printf 'c\nquit\n' > "$out/cmds"
-echo "bochs-vmx: booting $kver under Bochs (corei7_skylake_x), job $job; console in $log"
+echo "bochs-vmx: booting $kver under Bochs (corei7_skylake_x, $cpus CPUs), job $job; console in $log"
 set +e
 (cd "$out" && timeout 2400 bochs -f bochsrc -q -rc cmds > bochs.stdout 2>&1 < /dev/null)
 st=$?

@@ -58,10 +58,10 @@ linux_all() {	# every boot on both devices, then the comparisons
 	# (not $n: result() in l1-lib.sh uses it)
 	lim=$(linux_limit)
 	lx_list="1 2"
-	# Bochs 2.7's VMX never preempts a guest that runs without exits, and
-	# its L1 has one CPU: a 2-vCPU guest spinning for its other vCPU (as
-	# Linux does bringing up an AP) freezes the whole machine, on KVM as
-	# on hvx. There the 2-vCPU boots are left out, and say so.
+	# Bochs 2.7's VMX never preempts a guest that runs without exits: on
+	# a 1-CPU L1 (HVX_BOCHS_CPUS=1) a 2-vCPU guest spinning for its other
+	# vCPU (as Linux does bringing up an AP) freezes the whole machine, on
+	# KVM as on hvx. There the 2-vCPU boots are left out, and say so.
 	if [ "$(nproc)" -lt 2 ]; then
 		lx_list=1
 		echo "LINUX 2 vCPUs: not run here (1 L1 CPU under Bochs's VMX; see l1-linux.sh)"
