@@ -294,6 +294,14 @@ struct hvx_vm {
 	u64 identity_map_addr;		/* [l] */
 };
 
+/*
+ * Every vCPU of vm, from any thread, inside rcu_read_lock(): the core
+ * waits for a grace period between unlisting a vCPU and freeing it.
+ */
+#define hvx_for_each_vcpu(i, vcpu, vm)					\
+	for ((i) = 0; (i) < HVX_MAX_VCPUS; (i)++)			\
+		if (((vcpu) = READ_ONCE((vm)->vcpus[i])) != NULL)
+
 /* main.c */
 int hvx_hw_get(void);
 void hvx_hw_put(void);

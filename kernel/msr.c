@@ -593,11 +593,8 @@ static void kick_all(struct hvx_vm *vm)
 	int i;
 
 	rcu_read_lock();
-	for (i = 0; i < HVX_MAX_VCPUS; i++) {
-		vcpu = READ_ONCE(vm->vcpus[i]);
-		if (vcpu)
-			hvx_vcpu_kick(vcpu);
-	}
+	hvx_for_each_vcpu(i, vcpu, vm)
+		hvx_vcpu_kick(vcpu);
 	rcu_read_unlock();
 }
 

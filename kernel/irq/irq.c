@@ -188,10 +188,8 @@ void hvx_irq_pic_output_raised(struct hvx_vm *vm)
 	int i;
 
 	rcu_read_lock();
-	for (i = 0; i < HVX_MAX_VCPUS; i++) {
-		vcpu = READ_ONCE(vm->vcpus[i]);
-		if (vcpu && READ_ONCE(vcpu->apic) && hvx_lapic_accepts_pic(vcpu))
+	hvx_for_each_vcpu(i, vcpu, vm)
+		if (READ_ONCE(vcpu->apic) && hvx_lapic_accepts_pic(vcpu))
 			hvx_vcpu_kick(vcpu);
-	}
 	rcu_read_unlock();
 }

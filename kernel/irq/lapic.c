@@ -239,7 +239,7 @@ static bool apic_matches(struct hvx_vcpu *vcpu, struct hvx_vcpu *src,
 int hvx_apic_deliver(struct hvx_vm *vm, struct hvx_vcpu *src,
 		     const struct hvx_apic_irq *irq)
 {
-	struct hvx_vcpu *cand[HVX_MAX_VCPUS];
+	struct hvx_vcpu *cand[HVX_MAX_VCPUS], *v;
 	struct hvx_apic_irq msg = *irq;
 	/* Only the ICR has a level bit; the IOAPIC's messages assert. */
 	bool asserted = src ? irq->assert : true;
@@ -252,10 +252,8 @@ int hvx_apic_deliver(struct hvx_vm *vm, struct hvx_vcpu *src,
 		msg.delivery_mode = HVX_DM_FIXED;
 
 	rcu_read_lock();
-	for (i = 0; i < HVX_MAX_VCPUS; i++) {
-		struct hvx_vcpu *v = READ_ONCE(vm->vcpus[i]);
-
-		if (!v || !v->apic || !hw_enabled(v) || !apic_matches(v, src, &msg))
+	hvx_for_each_vcpu(i, v, vm) {
+		if (!v->apic || !hw_enabled(v) || !apic_matches(v, src, &msg))
 			continue;
 		if (msg.delivery_mode != HVX_DM_LOWEST)
 			count += apic_accept(v, &msg, asserted, true);
