@@ -237,7 +237,7 @@ static void hv_error(struct vm_run *r, const char *fmt, ...)
 		va_end(ap);
 	}
 	pthread_mutex_unlock(&r->err_lock);
-	hvx_machine_end(&r->m, HVX_END_ERROR, EXIT_HV_ERROR);
+	hvx_machine_end(&r->m, HVX_END_ERROR, 0);
 }
 
 /* ---- vCPU threads ---- */
@@ -283,16 +283,16 @@ static void *vcpu_main(void *arg)
 					 run->mmio.data, run->mmio.len);
 			break;
 		case KVM_EXIT_HLT:	/* only on the bare machine (no irqchip) */
-			hvx_machine_end(&r->m, HVX_END_HALT, EXIT_HALT);
+			hvx_machine_end(&r->m, HVX_END_HALT, 0);
 			break;
 		case KVM_EXIT_SHUTDOWN:
-			hvx_machine_end(&r->m, HVX_END_TRIPLE_FAULT, EXIT_TRIPLE);
+			hvx_machine_end(&r->m, HVX_END_TRIPLE_FAULT, 0);
 			break;
 		case KVM_EXIT_SYSTEM_EVENT:
 			if (run->system_event.type == KVM_SYSTEM_EVENT_RESET)
-				hvx_machine_end(&r->m, HVX_END_RESET, EXIT_RESET);
+				hvx_machine_end(&r->m, HVX_END_RESET, 0);
 			else
-				hvx_machine_end(&r->m, HVX_END_POWEROFF, EXIT_POWEROFF);
+				hvx_machine_end(&r->m, HVX_END_POWEROFF, 0);
 			break;
 		case KVM_EXIT_FAIL_ENTRY:
 			hv_error(r, "vCPU %d: entry failed, hardware reason %#llx", t->index,
@@ -346,7 +346,7 @@ static void watch(struct vm_run *r)
 		nanosleep(&tick, NULL);
 		if (stop_signal) {
 			fprintf(stderr, "hvx run: stopped by signal %d\n", (int)stop_signal);
-			hvx_machine_end(&r->m, HVX_END_QUIT, EXIT_QUIT);
+			hvx_machine_end(&r->m, HVX_END_QUIT, 0);
 			break;
 		}
 		if (!r->irqchip)
@@ -355,7 +355,7 @@ static void watch(struct vm_run *r)
 			all &= atomic_load(&r->t[i].dead);
 		dead_looks = all ? dead_looks + 1 : 0;
 		if (dead_looks >= 2) {
-			hvx_machine_end(&r->m, HVX_END_HALT, EXIT_HALT);
+			hvx_machine_end(&r->m, HVX_END_HALT, 0);
 			break;
 		}
 		for (i = 0; i < r->ncpus; i++) {

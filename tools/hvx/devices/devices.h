@@ -86,7 +86,9 @@ void hvx_machine_pio(struct hvx_machine *m, uint16_t port, bool in, void *data,
 void hvx_machine_mmio(struct hvx_machine *m, uint64_t addr, bool is_write, void *data,
 		      unsigned int len);
 
-/* Record an ending (the first one wins); takes the lock. */
+/* Record an ending (the first one wins); takes the lock. status is the
+ * guest's own value where the ending carries one (debug-exit); the VMM
+ * maps every other ending to its exit status (run.c, end_status). */
 void hvx_machine_end(struct hvx_machine *m, enum hvx_end why, int status);
 /* The ending so far (HVX_END_NONE while running); *status if not NULL. */
 enum hvx_end hvx_machine_ended(struct hvx_machine *m, int *status);
