@@ -28,7 +28,7 @@ module:
 	@test -n "$(KVER)" || { scripts/kver.sh; exit 1; }
 	flock /tmp/hvx-kbuild.lock $(MAKE) -C $(KDIR) M=$(CURDIR)/kernel modules
 
-tools: $(B)/hvx $(B)/hvx-vmtest $(B)/hvx-bench $(B)/hvx-boottime
+tools: $(B)/hvx $(B)/hvx-vmtest $(B)/hvx-bench $(B)/hvx-boottime $(B)/hvx-ptyrun
 
 guests: $(GUESTS)
 
@@ -61,6 +61,11 @@ $(B)/hvx-vmtest: $(VMTEST_SRCS) $(LIB_SRCS) $(GUESTS) $(wildcard tests/vm/*.h li
 $(B)/hvx-bench: $(BENCH_SRCS) $(LIB_SRCS) $(GUESTS) tests/vm/guests.S
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/vm -Wa,-I$(B)/guests -o $@ $(BENCH_SRCS) tests/vm/guests.S $(LIB_SRCS) $(LDFLAGS)
+
+# A command on a pseudo-terminal, with keys typed in (tests/ptyrun.c).
+$(B)/hvx-ptyrun: tests/ptyrun.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ tests/ptyrun.c $(LDFLAGS) -lutil
 
 # Wall time of a guest's boot, around any command (bench/boottime.c).
 $(B)/hvx-boottime: bench/boottime.c

@@ -6,8 +6,10 @@
  * It checks what the specification promises the kernel, prints each fact
  * on COM1 ("MB name: value"), and ends through the debug-exit port with
  * 0x21 when every check held (exit status 67) or 0x40 + the number of
- * failed checks. The test script (tests/machines/l1-run.sh) also checks
- * the printed values against the command line it gave.
+ * failed checks; with "halt" on its command line it ends instead with
+ * CLI; HLT, which `hvx run` must see as a machine halted for good (status
+ * 10). The test script (tests/machines/l1-run.sh) also checks the printed
+ * values against the command line it gave.
  *
  * Freestanding: no libc, no paging, interrupts stay off.
  */
@@ -168,6 +170,26 @@ static void line_str(const char *name, const char *s, uint32_t max)
 	putc('\n');
 }
 
+/* Is word a whole word of the command line? */
+static int has_word(const char *p, const char *word)
+{
+	while (*p) {
+		const char *w = word;
+
+		while (*p == ' ')
+			p++;
+		while (*w && *p == *w) {
+			p++;
+			w++;
+		}
+		if (!*w && (!*p || *p == ' '))
+			return 1;
+		while (*p && *p != ' ')
+			p++;
+	}
+	return 0;
+}
+
 static uint32_t fw_cfg_cpus(void)
 {
 	uint32_t n;
@@ -247,5 +269,8 @@ void mb_main(uint32_t magic, struct mb_info *mbi, uint32_t eflags, uint32_t cr0)
 out:
 	line_dec("failed", failed);
 	puts("MB-END\n");
+	if (magic == MB_BOOT_MAGIC && (mbi->flags & MBI_CMDLINE) &&
+	    has_word((const char *)(uintptr_t)mbi->cmdline, "halt"))
+		return;		/* to _start's CLI; HLT */
 	outb(DEBUG_EXIT, failed ? 0x40 + failed : 0x21);
 }

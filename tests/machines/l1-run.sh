@@ -1,8 +1,11 @@
 # `hvx run` end to end with small guests, on /dev/hvx and on /dev/kvm:
-# a flat binary (guests/hello_serial.S), a multiboot kernel with two
-# modules (guests/multiboot/mb32.c), a triple fault and a final HLT (each
-# its own exit status), and images refused before any VM exists. Each guest's output must match what was asked of it, and be the
-# same on both devices. Sourced by l1-check.sh (run_all_small).
+# a flat binary (guests/hello_serial.S), the console at a terminal
+# (guests/echo_serial.S through tests/ptyrun.c), a multiboot kernel with two
+# modules (guests/multiboot/mb32.c), a triple fault, a final HLT, a reset
+# and a halt with interrupts off (each its own exit status), and images
+# refused before any VM exists. Each guest's output must match what was
+# asked of it, and be the same on both devices. Sourced by l1-check.sh
+# (run_all_small); alone, it is the job hvx.job=run.
 
 MB_KERNEL=/hvx/guests/multiboot.elf
 
@@ -84,12 +87,42 @@ run_ending() {	# DEV TAG GUEST STATUS: how a flat guest ends gives its own statu
 	run_guest $2 $4 hvx run --device $1 --kernel /hvx/guests/$3.bin && result ok "run:$2"
 }
 
+run_console() {	# DEV TAG: a user at a terminal (hvx-ptyrun): raw input, Ctrl-A escapes
+	# Raw: each key reaches the guest at once, no line editing, no local
+	# echo; Ctrl-A Ctrl-A sends one Ctrl-A; 'q' ends the guest (status 67).
+	hvx-ptyrun --timeout 120 --wait ready 'abc\x01\x01xyq' -- \
+		hvx run --device $1 --kernel /hvx/guests/echo_serial.bin > /tmp/run-$2.out 2>&1
+	st=$?
+	if [ $st -ne 67 ]; then
+		result FAIL "run:$2" "exit status $st, not 67 (the guest did not get its keys?)"
+	elif ! tr -d '\r' < /tmp/run-$2.out | grep -q "^abc$(printf '\001')xy"; then
+		od -c /tmp/run-$2.out | tail -5
+		result FAIL "run:$2" "the guest did not echo exactly abc, Ctrl-A, xy"
+	else
+		result ok "run:$2"
+	fi
+	# Ctrl-A x quits at once (status 12), whatever the guest is doing.
+	hvx-ptyrun --timeout 120 --wait ready 'ab\x01x' -- \
+		hvx run --device $1 --kernel /hvx/guests/echo_serial.bin > /tmp/run-$2-quit.out 2>&1
+	st=$?
+	if [ $st -eq 12 ]; then
+		result ok "run:$2-quit"
+	else
+		result FAIL "run:$2-quit" "exit status $st, not 12"
+	fi
+}
+
 run_all_small() {
 	for d in hvx kvm; do
 		run_flat /dev/$d flat-$d
+		run_console /dev/$d console-$d
 		run_multiboot /dev/$d multiboot-$d
 		run_ending /dev/$d triple-$d triple 2		# triple fault
 		run_ending /dev/$d hlt-$d hlt 10		# HLT on the bare machine
+		run_ending /dev/$d reset-$d reset 8		# 0xcf9 reset
+		# With the irqchip: every vCPU halted with interrupts off.
+		run_guest mbhalt-$d 10 hvx run --device /dev/$d --cpus 2 --kernel $MB_KERNEL \
+			--cmdline halt && result ok "run:mbhalt-$d"
 	done
 	for g in flat multiboot; do
 		if [ -s /tmp/run-$g-hvx.txt ] && cmp -s /tmp/run-$g-hvx.txt /tmp/run-$g-kvm.txt; then

@@ -31,7 +31,7 @@ touch "$root/lib/modules/$kver/modules.builtin.modinfo"
 depmod -b "$root" "$kver"
 
 cp "$top/kernel/hvx.ko" "$root/hvx/"
-for f in hvx hvx-vmtest hvx-bench hvx-boottime; do
+for f in hvx hvx-vmtest hvx-bench hvx-boottime hvx-ptyrun; do
 	[ -f "$top/build/$f" ] && cp "$top/build/$f" "$root/bin/"
 done
 cp -r "$top/build/guests" "$root/hvx/guests"
