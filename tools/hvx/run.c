@@ -88,6 +88,8 @@ struct vm_run {
 	struct vcpu_thread t[MAX_CPUS];
 	pthread_mutex_t err_lock;
 	char err[256];		/* why the hypervisor failed, printed once */
+	/* --stats: KVM_EXIT_IO by port, the exits that reach user space */
+	_Atomic uint32_t pio_exits[65536];
 };
 
 static int usage(FILE *f)
@@ -103,6 +105,7 @@ static int usage(FILE *f)
 		"  --cpus N          vCPUs (default 1, at most %d)\n"
 		"  --load ADDR       flat binary: load and entry address (default 0x8000; real mode)\n"
 		"  --stats           at the end, print the exit counters (kvm_stat's names)\n"
+		"                    and the ports of the port I/O exits to user space\n"
 		"  -v, --verbose     say how the guest ended\n"
 		"On a terminal the console is raw: Ctrl-A x quits, Ctrl-A h lists the keys.\n",
 		MAX_CPUS);
@@ -275,6 +278,8 @@ static void *vcpu_main(void *arg)
 		}
 		switch (run->exit_reason) {
 		case KVM_EXIT_IO:
+			atomic_fetch_add_explicit(&r->pio_exits[run->io.port], 1,
+						  memory_order_relaxed);
 			hvx_machine_pio(&r->m, run->io.port, run->io.direction == KVM_EXIT_IO_IN,
 					vmm_io_data(&t->vcpu), run->io.size, run->io.count);
 			break;
@@ -500,6 +505,34 @@ static int by_total(const void *a, const void *b)
 	return x->total < y->total ? 1 : x->total > y->total ? -1 : strcmp(x->name, y->name);
 }
 
+/* The ports with the most exits to user space, busiest first. */
+static void print_pio_ports(struct vm_run *r)
+{
+	enum { TOP = 8 };
+	uint32_t top[TOP] = { 0 }, n, total = 0;
+	int port[TOP], i, k;
+
+	for (i = 0; i < TOP; i++)
+		port[i] = -1;
+	for (i = 0; i < 65536; i++) {
+		n = atomic_load_explicit(&r->pio_exits[i], memory_order_relaxed);
+		total += n;
+		if (!n || n <= top[TOP - 1])
+			continue;
+		for (k = TOP - 1; k > 0 && top[k - 1] < n; k--) {
+			top[k] = top[k - 1];
+			port[k] = port[k - 1];
+		}
+		top[k] = n;
+		port[k] = i;
+	}
+	if (!total)
+		return;
+	fprintf(stderr, "hvx run: port I/O exits to user space: %u, busiest ports\n", total);
+	for (i = 0; i < TOP && port[i] >= 0; i++)
+		fprintf(stderr, " pio_port_%#06x %17u %6.1f%%\n", port[i], top[i], 100.0 * top[i] / total);
+}
+
 static void print_stats(struct vm_run *r)
 {
 	struct vmm_stats s[MAX_CPUS];
@@ -550,6 +583,7 @@ static void print_stats(struct vm_run *r)
 	free(sum);
 	for (i = 0; i < opened; i++)
 		vmm_stats_close(&s[i]);
+	print_pio_ports(r);
 }
 
 /*
