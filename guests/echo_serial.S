@@ -1,7 +1,7 @@
 /*
  * The console's input path: real mode, prints "ready", then echoes every
  * byte COM1 receives until it receives 'q', and ends through debug-exit
- * with 0x21 (exit status 67). Polls the line status register (no
+ * with 0x21 (exit status 67); the test quits it with Ctrl-A x first. Polls the line status register (no
  * interrupts: a flat guest gets the bare machine). tests/machines/
  * l1-run.sh drives it through a pseudo-terminal (tests/ptyrun.c).
  */

@@ -5,7 +5,7 @@
  *
  *   hvx-ptyrun [--wait TEXT] [--timeout S] KEYS -- COMMAND [ARGS...]
  *
- * KEYS are typed one byte at a time, 50 ms apart, once TEXT has appeared
+ * KEYS are typed one byte at a time, 10 ms apart, once TEXT has appeared
  * in the command's output (at once without --wait); \xNN in KEYS is a
  * byte. Everything the command prints is copied to stdout. Exit status:
  * the command's, or 124 when it outlives the timeout (default 60 s) and
@@ -98,7 +98,7 @@ int main(int argc, char **argv)
 		if (sent < nkeys && (!wait_for || strstr(seen, wait_for)) && now() >= next_key) {
 			if (write(fd, keys + sent, 1) == 1)
 				sent++;
-			next_key = now() + 0.05;
+			next_key = now() + 0.01;
 		}
 		if (poll(&p, 1, 20) > 0) {
 			char buf[512];

@@ -9,6 +9,7 @@ check|selftests|linux|run)
 	# KVM's selftests, test by test on hvx and on KVM (l1-selftests.sh).
 	grep -E '^SELFTEST ' "$log" | sed "s/^SELFTEST /$m: selftests: /"
 	grep -E '^LINUX ' "$log" | sed "s/^LINUX /$m: linux: /"
+	grep -E '^RUN ' "$log" | sed "s/^RUN /$m: run: /"
 	grep -E '^RESULT ' "$log" | sed "s/^RESULT /$m: /"
 	pass=$(grep -c '^RESULT ok ' "$log")
 	fail=$(grep -c '^RESULT FAIL ' "$log")
