@@ -278,8 +278,9 @@ static void *vcpu_main(void *arg)
 		}
 		switch (run->exit_reason) {
 		case KVM_EXIT_IO:
-			atomic_fetch_add_explicit(&r->pio_exits[run->io.port], 1,
-						  memory_order_relaxed);
+			if (r->o->stats)	/* the vCPUs share the counters' lines */
+				atomic_fetch_add_explicit(&r->pio_exits[run->io.port], 1,
+							  memory_order_relaxed);
 			hvx_machine_pio(&r->m, run->io.port, run->io.direction == KVM_EXIT_IO_IN,
 					vmm_io_data(&t->vcpu), run->io.size, run->io.count);
 			break;
