@@ -66,23 +66,25 @@ run_multiboot() {	# DEV TAG: every check of mb32.c holds, and the facts are the 
 	fi
 }
 
+refused() {	# TAG REASON hvx run ARGS...: status 6, and REASON on stderr
+	tag=$1 why=$2
+	shift 2
+	run_guest $tag 6 "$@" || return
+	if grep -q "$why" /tmp/run-$tag.err; then
+		result ok "run:$tag"
+	else
+		result FAIL "run:$tag" "no reason given"
+	fi
+}
+
 run_refused() {	# DEV: broken images end with status 6 and a reason, before any VM
 	# The multiboot header (at 4 KiB) is whole; the segment after it is cut.
 	head -c 5000 $MB_KERNEL > /tmp/mb-truncated.elf
-	run_guest refused-truncated 6 hvx run --device $1 --kernel /tmp/mb-truncated.elf &&
-		if grep -q "hvx run: /tmp/mb-truncated.elf: " /tmp/run-refused-truncated.err; then
-			result ok run:refused-truncated
-		else
-			result FAIL run:refused-truncated "no reason given"
-		fi
+	refused refused-truncated "hvx run: /tmp/mb-truncated.elf: " \
+		hvx run --device $1 --kernel /tmp/mb-truncated.elf
 	head -c 2000000 /dev/zero > /tmp/mb-big.bin
-	run_guest refused-module 6 hvx run --device $1 --mem 2 --kernel $MB_KERNEL \
-		--initrd /tmp/mb-big.bin &&
-		if grep -q "does not fit" /tmp/run-refused-module.err; then
-			result ok run:refused-module
-		else
-			result FAIL run:refused-module "no reason given"
-		fi
+	refused refused-module "does not fit" \
+		hvx run --device $1 --mem 2 --kernel $MB_KERNEL --initrd /tmp/mb-big.bin
 }
 
 run_ending() {	# DEV TAG GUEST STATUS: how a flat guest ends gives its own status
